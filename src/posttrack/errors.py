@@ -1,0 +1,54 @@
+"""Exit codes and the errors that carry them; the CLI catches them once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Every exit code posttrack can return (documented in the README)."""
+
+    OK = 0
+    NOT_FOUND = 1  # nothing found, or `check` found problems
+    ERROR = 2  # usage error or an invalid dataset
+    INTERNAL = 3  # a bug in posttrack: please report it
+    INTERRUPTED = 130  # Ctrl-C
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about the dataset, located as `path:line:col`."""
+
+    path: str
+    line: int  # 1-based; 0 when the problem is about the whole file
+    column: int  # 1-based; 0 when unknown
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class PosttrackError(Exception):
+    """Base of every error a user can cause; carries its exit status."""
+
+    exit_status: ExitStatus = ExitStatus.ERROR
+
+
+class UsageError(PosttrackError):
+    """A bad argument or option on the command line."""
+
+
+class DataError(PosttrackError):
+    """The dataset cannot be loaded; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(str(problems[0]) if problems else "invalid dataset")

@@ -1,0 +1,399 @@
+"""Find the dataset, read it safely, validate it and build the model.
+
+Every problem is collected with its `path:line:col`; loading fails with all of
+them at once so a curator fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from posttrack.dates import Date, DateFormatError, parse_date
+from posttrack.errors import DataError, Problem, UsageError
+from posttrack.model import KINDS, VOICES, Dataset, Level, Position, Quote, Source, Topic
+from posttrack.yamlsafe import Mark, YMap, YSeq, read_yaml
+
+DATA_FILE = "positions.yaml"
+ENV_VAR = "POSTTRACK_DATA"
+MAX_DATA_BYTES = 32 * 1024 * 1024  # real datasets are well under 10 MB
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_INT = re.compile(r"-?\d+")
+
+
+def bundled_data() -> Path:
+    """The dataset shipped with posttrack: inside the package once installed,
+    at the repository root in a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    if (installed / DATA_FILE).is_file():
+        return installed
+    return here.parent.parent / "data"
+
+
+def find_dataset(data: str | os.PathLike[str] | None = None) -> Path:
+    """The positions.yaml to use: `data`, else $POSTTRACK_DATA, else the bundled one."""
+    chosen = data if data is not None else os.environ.get(ENV_VAR) or None
+    origin = "--data" if data is not None else ENV_VAR
+    if chosen is None:
+        return bundled_data() / DATA_FILE
+    path = Path(chosen).expanduser()
+    if path.is_dir():
+        path = path / DATA_FILE
+    if not path.is_file():
+        raise UsageError(
+            f"no dataset at '{chosen}' ({origin}); give a directory holding "
+            f"{DATA_FILE}, or the file itself"
+        )
+    return path
+
+
+def read_text(path: Path, shown: str, limit: int) -> str:
+    """A UTF-8 file's text (a BOM is dropped), refusing one over `limit` bytes."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise DataError([Problem(shown, 0, 0, f"the file is {size:,} bytes, over the "
+                                                  f"{limit:,}-byte limit; is it the right file?")])
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DataError([Problem(shown, 0, 0, f"cannot read the file: {error.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise DataError([Problem(shown, line, column, f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); "
+                                                      "save the file as UTF-8")]) from None
+    return text.removeprefix("\ufeff")
+
+
+class _Validator:
+    """Checks one parsed dataset, collecting problems instead of stopping."""
+
+    def __init__(self, path: str, root: Path) -> None:
+        self.path = path
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def problem(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+
+    # -- fields ---------------------------------------------------------------
+
+    def keys(self, entry: YMap, what: str, required: tuple[str, ...], optional: tuple[str, ...]) -> bool:
+        ok = True
+        for key in entry:
+            if key not in required and key not in optional:
+                allowed = ", ".join((*required, *optional))
+                self.problem(entry.key_marks[key], f"unknown key '{key}' in {what}; expected {allowed}")
+        for key in required:
+            if key not in entry:
+                self.problem(entry.mark, f"{what} has no '{key}'")
+                ok = False
+        return ok
+
+    def text(self, entry: YMap, key: str, *, optional: bool = False) -> str | None:
+        value = entry.get(key)
+        if value is None:
+            if not optional and key in entry:
+                self.problem(entry.value_marks[key], f"'{key}' is empty; give it a value")
+            return None
+        if not isinstance(value, str):
+            self.problem(entry.value_marks[key], f"'{key}' must be text, not a {_kind(value)}")
+            return None
+        if not value.strip():
+            self.problem(entry.value_marks[key], f"'{key}' is blank; give it a value")
+            return None
+        return value
+
+    def ident(self, entry: YMap, key: str) -> str | None:
+        value = self.text(entry, key)
+        if value is not None and not _ID.fullmatch(value):
+            self.problem(entry.value_marks[key], f"'{value}' is not a valid id; use lower-case "
+                                                 "words joined by hyphens, like 'binding-instrument'")
+            return None
+        return value
+
+    def date(self, entry: YMap, key: str) -> Date | None:
+        value = self.text(entry, key)
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except DateFormatError as error:
+            self.problem(entry.value_marks[key], str(error))
+            return None
+
+    def choice(self, entry: YMap, key: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(entry, key)
+        if value is not None and value not in choices:
+            self.problem(entry.value_marks[key], f"'{key}' is '{value}'; expected one of "
+                                                 + ", ".join(choices))
+            return None
+        return value
+
+    def integer(self, entry: YMap, key: str) -> int | None:
+        value = entry.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _INT.fullmatch(value):
+            self.problem(entry.value_marks[key], f"'{key}' must be a whole number")
+            return None
+        return int(value)
+
+    def seq(self, parent: YMap, key: str, *, optional: bool = False) -> YSeq | None:
+        value = parent.get(key)
+        if value is None:
+            if not optional:
+                mark = parent.value_marks.get(key, parent.mark)
+                self.problem(mark, f"'{key}' must be a list with at least one entry")
+            return None
+        if not isinstance(value, YSeq):
+            self.problem(parent.value_marks[key], f"'{key}' must be a list, not a {_kind(value)}")
+            return None
+        return value
+
+    def entries(self, parent: YMap, key: str, what: str, build: Callable[[YMap], Any]) -> list[Any]:
+        items = self.seq(parent, key)
+        built = []
+        for item, mark in zip(items or (), (items.item_marks if items else ()), strict=True):
+            if not isinstance(item, YMap):
+                self.problem(mark, f"each entry of '{key}' must be a mapping ({what}), "
+                                   f"not a {_kind(item)}")
+                continue
+            value = build(item)
+            if value is not None:
+                built.append(value)
+        return built
+
+    def source_file(self, entry: YMap) -> Path | None:
+        written = self.text(entry, "path")
+        if written is None:
+            return None
+        mark = entry.value_marks["path"]
+        candidate = Path(written)
+        if candidate.is_absolute():
+            self.problem(mark, f"source path '{written}' is absolute; write it relative to the "
+                               "dataset directory, like 'sources/<id>.txt'")
+            return None
+        root = self.root.resolve()
+        try:
+            resolved = (root / candidate).resolve()
+        except (OSError, RuntimeError):
+            self.problem(mark, f"source path '{written}' cannot be resolved (a symlink loop?)")
+            return None
+        if not resolved.is_relative_to(root):
+            self.problem(mark, f"source path '{written}' leads outside the dataset directory; "
+                               "keep source texts inside it")
+            return None
+        if not resolved.is_file():
+            self.problem(mark, f"source file '{written}' not found in {self.root}")
+            return None
+        return resolved
+
+    # -- entries --------------------------------------------------------------
+
+    def source(self, entry: YMap) -> Source | None:
+        required = ("id", "title", "issued", "kind", "voice", "author", "path")
+        optional = ("short", "speaker", "venue", "URL", "note")
+        complete = self.keys(entry, "a source", required, optional)
+        values = (
+            self.ident(entry, "id"),
+            self.text(entry, "title"),
+            self.date(entry, "issued"),
+            self.choice(entry, "kind", KINDS),
+            self.choice(entry, "voice", VOICES),
+            self.text(entry, "author"),
+            self.source_file(entry),
+        )
+        short = self.text(entry, "short", optional=True)
+        speaker = self.text(entry, "speaker", optional=True)
+        venue = self.text(entry, "venue", optional=True)
+        url = self.text(entry, "URL", optional=True)
+        note = self.text(entry, "note", optional=True)
+        ident, title, issued, kind, voice, author, file = values
+        if not complete or None in values:
+            return None
+        assert ident and title and issued and kind and voice and author and file
+        return Source(
+            id=ident, title=title, short=short or title, issued=issued, kind=kind, voice=voice,
+            author=author, speaker=speaker, venue=venue or "", url=url, path=entry["path"], file=file,
+            note=note, line=entry.mark[0],
+        )
+
+    def level(self, entry: YMap) -> Level | None:
+        complete = self.keys(entry, "a scale level", ("level", "label"), ())
+        number, label = self.integer(entry, "level"), self.text(entry, "label")
+        if not complete or number is None or label is None:
+            return None
+        return Level(number, label)
+
+    def topic(self, entry: YMap) -> Topic | None:
+        complete = self.keys(entry, "a topic", ("id", "title", "description"), ("aliases", "scale"))
+        ident, title = self.ident(entry, "id"), self.text(entry, "title")
+        description = self.text(entry, "description")
+        aliases: list[str] = []
+        for alias, mark in self.strings(entry, "aliases"):
+            if alias.strip():
+                aliases.append(alias)
+            else:
+                self.problem(mark, "an alias is blank")
+        scale: list[Level] = []
+        if entry.get("scale") is not None:
+            scale = self.entries(entry, "scale", "a level and its label", self.level)
+            numbers = [step.level for step in scale]
+            if numbers != sorted(set(numbers)):
+                self.problem(entry.value_marks["scale"], "scale levels must be distinct and "
+                                                         "listed from weakest to strongest")
+        if not complete or ident is None or title is None or description is None:
+            return None
+        return Topic(ident, title, description, tuple(aliases), tuple(scale), entry.mark[0])
+
+    def strings(self, entry: YMap, key: str) -> list[tuple[str, Mark]]:
+        items = self.seq(entry, key, optional=True)
+        found = []
+        for item, mark in zip(items or (), (items.item_marks if items else ()), strict=True):
+            if isinstance(item, str):
+                found.append((item, mark))
+            else:
+                self.problem(mark, f"each entry of '{key}' must be text, not a {_kind(item)}")
+        return found
+
+    def quote(self, entry: YMap) -> Quote | None:
+        complete = self.keys(entry, "a quote", ("text", "where"), ())
+        text, where = self.text(entry, "text"), self.text(entry, "where")
+        if not complete or text is None or where is None:
+            return None
+        line, column = entry.value_marks["text"]
+        return Quote(text.strip(), where, line, column)
+
+    def position(self, entry: YMap) -> Position | None:
+        required = ("topic", "source", "stance", "summary", "quotes")
+        optional = ("date", "level", "original", "note")
+        complete = self.keys(entry, "a position", required, optional)
+        topic, source = self.ident(entry, "topic"), self.ident(entry, "source")
+        date = self.date(entry, "date") if entry.get("date") is not None else None
+        stance, summary = self.text(entry, "stance"), self.text(entry, "summary")
+        level = self.integer(entry, "level")
+        original = self.text(entry, "original", optional=True)
+        note = self.text(entry, "note", optional=True)
+        quotes = self.entries(entry, "quotes", "text and where", self.quote)
+        if not complete or None in (topic, source, stance, summary) or not quotes:
+            return None
+        assert topic and source and stance and summary
+        # the date is checked against the source once sources are known
+        return Position(topic, source, date or _UNSET, stance, summary, tuple(quotes),
+                        level, original, note, entry.mark[0])
+
+
+_UNSET = parse_date("0001")  # a position without its own date takes its source's
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, YMap):
+        return "mapping"
+    if isinstance(value, YSeq):
+        return "list"
+    return "empty value" if value is None else "text"
+
+
+def _duplicates(v: _Validator, items: list[Any], what: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for item in items:
+        if item.id in seen:
+            v.problem((item.line, 0), f"duplicate {what} id '{item.id}' "
+                                      f"(first at line {seen[item.id].line})")
+        else:
+            seen[item.id] = item
+    return seen
+
+
+def _cross_check(v: _Validator, sources: dict[str, Source], topics: dict[str, Topic],
+                 positions: list[Position]) -> list[Position]:
+    names: dict[str, str] = {}
+    for topic in topics.values():
+        for name in (topic.id, *topic.aliases):
+            key = name.casefold()
+            if names.get(key, topic.id) != topic.id:
+                v.problem((topic.line, 0), f"topic name '{name}' of '{topic.id}' is also a name "
+                                           f"of '{names[key]}'; names must pick one topic")
+            names.setdefault(key, topic.id)
+    resolved = []
+    for position in positions:
+        at = (position.line, 0)
+        topic = topics.get(position.topic)
+        source = sources.get(position.source)
+        if topic is None:
+            v.problem(at, f"unknown topic '{position.topic}'; add it under 'topics' or fix the id")
+        if source is None:
+            v.problem(at, f"unknown source '{position.source}'; add it under 'sources' or fix the id")
+        if topic is not None:
+            if topic.scale and position.level is None:
+                v.problem(at, f"topic '{topic.id}' has a scale; give the position a 'level' "
+                              f"({', '.join(str(s.level) for s in topic.scale)})")
+            elif position.level is not None and topic.level_label(position.level) is None:
+                levels = ", ".join(str(s.level) for s in topic.scale) or "none: it has no scale"
+                v.problem(at, f"level {position.level} is not on the scale of '{topic.id}' "
+                              f"(levels: {levels})")
+        if source is None:
+            continue
+        date = source.issued if position.date is _UNSET else position.date
+        if date.start > source.issued.end:
+            v.problem(at, f"the position is dated {date} but its source was issued {source.issued}; "
+                          "a source cannot report what was not yet said")
+        if date.text != source.issued.text and not position.original:
+            v.problem(at, f"the position is dated {date}, not {source.issued} like its source; "
+                          "name the 'original' document whose date it carries")
+        resolved.append(_with_date(position, date))
+    return resolved
+
+
+def _with_date(position: Position, date: Date) -> Position:
+    from dataclasses import replace  # noqa: PLC0415
+
+    return replace(position, date=date)
+
+
+def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
+    """Load and validate a dataset; raise DataError listing every problem."""
+    file = find_dataset(data)
+    shown = shown_path(file)
+    text = read_text(file, shown, MAX_DATA_BYTES)
+    document = read_yaml(text, shown)
+    v = _Validator(shown, file.parent)
+    if not isinstance(document, YMap):
+        raise DataError([Problem(shown, 1, 1, "the dataset must be a mapping with 'sources', "
+                                              "'topics' and 'positions'")])
+    v.keys(document, "the dataset", ("sources", "topics", "positions"), ("dataset",))
+    meta = document.get("dataset")
+    title, state, edition = "", "", ""
+    if isinstance(meta, YMap):
+        v.keys(meta, "'dataset'", ("title",), ("state", "edition", "note"))
+        title = v.text(meta, "title") or ""
+        state = v.text(meta, "state", optional=True) or ""
+        edition = v.text(meta, "edition", optional=True) or ""
+        v.text(meta, "note", optional=True)
+    elif meta is not None:
+        v.problem(document.value_marks["dataset"], "'dataset' must be a mapping (title, state, edition)")
+    sources = _duplicates(v, v.entries(document, "sources", "a source", v.source), "source")
+    topics = _duplicates(v, v.entries(document, "topics", "a topic", v.topic), "topic")
+    positions = v.entries(document, "positions", "a position", v.position)
+    positions = _cross_check(v, sources, topics, positions)
+    if v.problems:
+        raise DataError(sorted(v.problems, key=lambda p: (p.line, p.column)))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return Dataset(file.parent, file, title, state, edition, sources, topics, tuple(positions), digest)
+
+
+def shown_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

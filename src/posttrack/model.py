@@ -1,0 +1,99 @@
+"""The dataset as frozen values: no I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from posttrack.dates import Date
+
+KINDS = ("working-paper", "submission", "statement", "press-release", "analysis")
+VOICES = ("primary", "reported", "secondary")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document the dataset quotes; its text is `file`."""
+
+    id: str
+    title: str
+    short: str
+    issued: Date
+    kind: str
+    voice: str
+    author: str
+    speaker: str | None
+    venue: str
+    url: str | None
+    path: str  # as written in the dataset, relative to its directory
+    file: Path  # resolved, inside the dataset directory
+    note: str | None = None
+    line: int = 0  # where the entry starts in positions.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One step on a topic's ordered stance scale; higher is stronger."""
+
+    level: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    title: str
+    description: str
+    aliases: tuple[str, ...] = ()
+    scale: tuple[Level, ...] = ()
+    line: int = 0
+
+    def level_label(self, level: int | None) -> str | None:
+        for step in self.scale:
+            if step.level == level:
+                return step.label
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Verbatim words from the position's source, at the document's own location."""
+
+    text: str
+    where: str
+    line: int = 0  # where the quote is written in positions.yaml
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """What the state said on a topic, as of a date, with its evidence."""
+
+    topic: str
+    source: str
+    date: Date
+    stance: str
+    summary: str
+    quotes: tuple[Quote, ...]
+    level: int | None = None
+    original: str | None = None  # the earlier document a secondary source reports
+    note: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    root: Path  # the dataset directory
+    file: Path  # its positions.yaml
+    title: str
+    state: str
+    edition: str
+    sources: dict[str, Source]
+    topics: dict[str, Topic]
+    positions: tuple[Position, ...]
+    digest: str = field(default="")  # sha256 of positions.yaml, first 12 hex digits
+
+    def positions_for(self, topic_id: str) -> list[Position]:
+        """The topic's positions in date order (file order breaks ties)."""
+        found = [p for p in self.positions if p.topic == topic_id]
+        return sorted(found, key=lambda p: p.date.key)

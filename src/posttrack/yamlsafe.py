@@ -1,0 +1,166 @@
+"""Read YAML into plain values, safely, keeping where every value was written.
+
+Built from the parser's event stream instead of a constructor, so that:
+scalars stay the exact text the curator wrote (no timestamps, no `no` -> False,
+no `012` -> 10); no tag can build an object; duplicate keys, merge keys,
+recursive aliases, alias bombs and deep nesting are refused before they cost
+anything; and nothing recurses, whatever the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from posttrack.errors import DataError, Problem
+
+MAX_DEPTH = 64
+MAX_VALUES = 1_000_000  # after expanding aliases
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_Y = "tag:yaml.org,2002:"
+_TAGS = frozenset({None, "!", _Y + "str", _Y + "null", _Y + "int", _Y + "map", _Y + "seq"})
+
+Mark = tuple[int, int]  # 1-based line and column
+
+
+class YMap(dict[str, Any]):
+    """A mapping that remembers where it, its keys and its values were written."""
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.key_marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+
+class YSeq(list[Any]):
+    """A sequence that remembers where it and its items were written."""
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.item_marks: list[Mark] = []
+
+
+_NO_KEY = object()
+
+
+@dataclass
+class _Frame:
+    value: YMap | YSeq
+    anchor: str | None
+    key: Any = _NO_KEY
+    key_mark: Mark = (0, 0)
+    size: int = 1
+    pending: list[Any] = field(default_factory=list)
+
+
+def _mark(event: Any) -> Mark:
+    return (event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def read_yaml(text: str, path: str) -> Any:
+    """Parse one YAML document into YMap / YSeq / str / None, or raise DataError."""
+    import yaml  # noqa: PLC0415  (heavy; only when a dataset is read)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def fail(mark: Mark, message: str) -> DataError:
+        return DataError([Problem(path, mark[0], mark[1], message)])
+
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    open_anchors: set[str] = set()
+    root: list[Any] = []
+    documents = 0
+
+    def add(value: Any, size: int, mark: Mark) -> None:
+        if not stack:
+            root.append(value)
+            return
+        frame = stack[-1]
+        frame.size += size
+        if frame.size > MAX_VALUES:
+            raise fail(mark, f"the document expands to more than {MAX_VALUES:,} values "
+                             "(an alias bomb?); write the values out")
+        container = frame.value
+        if isinstance(container, YSeq):
+            container.append(value)
+            container.item_marks.append(mark)
+        elif frame.key is _NO_KEY:
+            if not isinstance(value, str):
+                raise fail(mark, "a mapping key must be a plain string")
+            if value in container:
+                first = container.key_marks[value]
+                raise fail(mark, f"duplicate key '{value}' (first at line {first[0]}); "
+                                 "remove one of them")
+            frame.key, frame.key_mark = value, mark
+        else:
+            container[frame.key] = value
+            container.key_marks[frame.key] = frame.key_mark
+            container.value_marks[frame.key] = mark
+            frame.key = _NO_KEY
+
+    def check_tag(event: Any) -> None:
+        if event.tag not in _TAGS:
+            raise fail(_mark(event), f"the YAML tag '{event.tag}' is not allowed in a dataset; "
+                                     "remove it")
+
+    def open_anchor(event: Any) -> None:
+        if event.anchor is not None:
+            open_anchors.add(event.anchor)
+
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            kind = type(event).__name__
+            if kind == "ScalarEvent":
+                check_tag(event)
+                plain = event.style is None or event.style == ""
+                value: Any = event.value
+                if (plain and event.value in _NULLS) or event.tag == _Y + "null":
+                    value = None
+                top = stack[-1] if stack else None
+                is_key = top is not None and isinstance(top.value, YMap) and top.key is _NO_KEY
+                if plain and is_key and event.value == "<<":
+                    raise fail(_mark(event), "merge keys (<<) are not supported; "
+                                             "write the keys out")
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
+                add(value, 1, _mark(event))
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                check_tag(event)
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(_mark(event), f"nesting deeper than {MAX_DEPTH} levels; "
+                                             "a dataset is never this deep")
+                container: YMap | YSeq = (
+                    YMap(_mark(event)) if kind == "MappingStartEvent" else YSeq(_mark(event))
+                )
+                open_anchor(event)
+                stack.append(_Frame(container, event.anchor))
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                frame = stack.pop()
+                if frame.anchor is not None:
+                    open_anchors.discard(frame.anchor)
+                    anchors[frame.anchor] = (frame.value, frame.size)
+                add(frame.value, frame.size, frame.value.mark)
+            elif kind == "AliasEvent":
+                if event.anchor in open_anchors:
+                    raise fail(_mark(event), f"the alias *{event.anchor} refers to itself; "
+                                             "a recursive alias cannot be data")
+                if event.anchor not in anchors:
+                    raise fail(_mark(event), f"unknown alias *{event.anchor}")
+                value, size = anchors[event.anchor]
+                add(value, size, _mark(event))
+            elif kind == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    raise fail(_mark(event), "more than one YAML document; keep one")
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = f"invalid YAML: {error.problem or error.context}"
+        raise DataError([Problem(path, line, column, message)]) from None
+    except yaml.YAMLError as error:
+        raise DataError([Problem(path, 0, 0, f"invalid YAML: {error}")]) from None
+    return root[0] if root else None
