@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from posttrack.errors import Problem
+from posttrack.errors import DataError, Problem
 from posttrack.load import MAX_DATA_BYTES, read_text, shown_path
 from posttrack.match import closest, find_exact
 from posttrack.model import Dataset, Quote, Source
@@ -67,16 +67,21 @@ def check_quote(dataset: Dataset, text: SourceText, quote: Quote) -> Iterator[Pr
             excerpt = " ".join(text.normalized.original_span(span.start, span.end).split())
             if len(excerpt) > 80:
                 excerpt = excerpt[:77] + "..."
-            hint = f"closest ({score:.0f}/100) at {text.source.path}:{line}: \"{excerpt}\""
-        yield Problem(path, quote.line, quote.column,
-                      f"quote not found in '{text.source.id}'; {hint}")
+            hint = f'closest ({score:.0f}/100) at {text.source.path}:{line}: "{excerpt}"'
+        yield Problem(
+            path, quote.line, quote.column, f"quote not found in '{text.source.id}'; {hint}"
+        )
         return
     line, _ = text.line_of(spans[0].start)
     label = text.label_at(line)
     if not any(_where_agrees(quote.where, text.label_at(text.line_of(s.start)[0])) for s in spans):
-        yield Problem(path, quote.line, quote.column,
-                      f"the quote is in {label} of '{text.source.id}' (line {line}), "
-                      f"not {quote.where}; fix 'where'")
+        yield Problem(
+            path,
+            quote.line,
+            quote.column,
+            f"the quote is in {label} of '{text.source.id}' (line {line}), "
+            f"not {quote.where}; fix 'where'",
+        )
 
 
 def run_check(dataset: Dataset) -> Iterator[Problem]:
@@ -84,17 +89,22 @@ def run_check(dataset: Dataset) -> Iterator[Problem]:
     path = shown_path(dataset.file)
     texts: dict[str, SourceText] = {}
     for source in dataset.sources.values():
-        texts[source.id] = read_source(source)
+        try:
+            texts[source.id] = read_source(source)
+        except DataError as error:
+            yield from error.problems
     for position in dataset.positions:
+        if position.source not in texts:
+            continue  # its unreadable source is reported above
         for quote in position.quotes:
             yield from check_quote(dataset, texts[position.source], quote)
     used_topics = {p.topic for p in dataset.positions}
     used_sources = {p.source for p in dataset.positions}
     for topic in dataset.topics.values():
         if topic.id not in used_topics:
-            yield Problem(path, topic.line, 0, f"topic '{topic.id}' has no positions",
-                          "warning")
+            yield Problem(path, topic.line, 0, f"topic '{topic.id}' has no positions", "warning")
     for source in dataset.sources.values():
         if source.id not in used_sources:
-            yield Problem(path, source.line, 0, f"source '{source.id}' feeds no position",
-                          "warning")
+            yield Problem(
+                path, source.line, 0, f"source '{source.id}' feeds no position", "warning"
+            )

@@ -57,8 +57,17 @@ def read_text(path: Path, shown: str, limit: int) -> str:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise DataError([Problem(shown, 0, 0, f"the file is {size:,} bytes, over the "
-                                                  f"{limit:,}-byte limit; is it the right file?")])
+            raise DataError(
+                [
+                    Problem(
+                        shown,
+                        0,
+                        0,
+                        f"the file is {size:,} bytes, over the "
+                        f"{limit:,}-byte limit; is it the right file?",
+                    )
+                ]
+            )
         raw = path.read_bytes()
     except OSError as error:
         raise DataError([Problem(shown, 0, 0, f"cannot read the file: {error.strerror}")]) from None
@@ -68,8 +77,16 @@ def read_text(path: Path, shown: str, limit: int) -> str:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise DataError([Problem(shown, line, column, f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); "
-                                                      "save the file as UTF-8")]) from None
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
+                )
+            ]
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -86,12 +103,16 @@ class _Validator:
 
     # -- fields ---------------------------------------------------------------
 
-    def keys(self, entry: YMap, what: str, required: tuple[str, ...], optional: tuple[str, ...]) -> bool:
+    def keys(
+        self, entry: YMap, what: str, required: tuple[str, ...], optional: tuple[str, ...]
+    ) -> bool:
         ok = True
         for key in entry:
             if key not in required and key not in optional:
                 allowed = ", ".join((*required, *optional))
-                self.problem(entry.key_marks[key], f"unknown key '{key}' in {what}; expected {allowed}")
+                self.problem(
+                    entry.key_marks[key], f"unknown key '{key}' in {what}; expected {allowed}"
+                )
         for key in required:
             if key not in entry:
                 self.problem(entry.mark, f"{what} has no '{key}'")
@@ -115,8 +136,11 @@ class _Validator:
     def ident(self, entry: YMap, key: str) -> str | None:
         value = self.text(entry, key)
         if value is not None and not _ID.fullmatch(value):
-            self.problem(entry.value_marks[key], f"'{value}' is not a valid id; use lower-case "
-                                                 "words joined by hyphens, like 'binding-instrument'")
+            self.problem(
+                entry.value_marks[key],
+                f"'{value}' is not a valid id; use lower-case "
+                "words joined by hyphens, like 'binding-instrument'",
+            )
             return None
         return value
 
@@ -133,8 +157,10 @@ class _Validator:
     def choice(self, entry: YMap, key: str, choices: tuple[str, ...]) -> str | None:
         value = self.text(entry, key)
         if value is not None and value not in choices:
-            self.problem(entry.value_marks[key], f"'{key}' is '{value}'; expected one of "
-                                                 + ", ".join(choices))
+            self.problem(
+                entry.value_marks[key],
+                f"'{key}' is '{value}'; expected one of " + ", ".join(choices),
+            )
             return None
         return value
 
@@ -164,8 +190,9 @@ class _Validator:
         built = []
         for item, mark in zip(items or (), (items.item_marks if items else ()), strict=True):
             if not isinstance(item, YMap):
-                self.problem(mark, f"each entry of '{key}' must be a mapping ({what}), "
-                                   f"not a {_kind(item)}")
+                self.problem(
+                    mark, f"each entry of '{key}' must be a mapping ({what}), not a {_kind(item)}"
+                )
                 continue
             value = build(item)
             if value is not None:
@@ -179,8 +206,11 @@ class _Validator:
         mark = entry.value_marks["path"]
         candidate = Path(written)
         if candidate.is_absolute():
-            self.problem(mark, f"source path '{written}' is absolute; write it relative to the "
-                               "dataset directory, like 'sources/<id>.txt'")
+            self.problem(
+                mark,
+                f"source path '{written}' is absolute; write it relative to the "
+                "dataset directory, like 'sources/<id>.txt'",
+            )
             return None
         root = self.root.resolve()
         try:
@@ -189,8 +219,11 @@ class _Validator:
             self.problem(mark, f"source path '{written}' cannot be resolved (a symlink loop?)")
             return None
         if not resolved.is_relative_to(root):
-            self.problem(mark, f"source path '{written}' leads outside the dataset directory; "
-                               "keep source texts inside it")
+            self.problem(
+                mark,
+                f"source path '{written}' leads outside the dataset directory; "
+                "keep source texts inside it",
+            )
             return None
         if not resolved.is_file():
             self.problem(mark, f"source file '{written}' not found in {self.root}")
@@ -218,13 +251,32 @@ class _Validator:
         url = self.text(entry, "URL", optional=True)
         note = self.text(entry, "note", optional=True)
         ident, title, issued, kind, voice, author, file = values
-        if not complete or None in values:
+        if (
+            not complete
+            or ident is None
+            or title is None
+            or issued is None
+            or kind is None
+            or voice is None
+            or author is None
+            or file is None
+        ):
             return None
-        assert ident and title and issued and kind and voice and author and file
         return Source(
-            id=ident, title=title, short=short or title, issued=issued, kind=kind, voice=voice,
-            author=author, speaker=speaker, venue=venue or "", url=url, path=entry["path"], file=file,
-            note=note, line=entry.mark[0],
+            id=ident,
+            title=title,
+            short=short or title,
+            issued=issued,
+            kind=kind,
+            voice=voice,
+            author=author,
+            speaker=speaker,
+            venue=venue or "",
+            url=url,
+            path=entry["path"],
+            file=file,
+            note=note,
+            line=entry.mark[0],
         )
 
     def level(self, entry: YMap) -> Level | None:
@@ -249,8 +301,10 @@ class _Validator:
             scale = self.entries(entry, "scale", "a level and its label", self.level)
             numbers = [step.level for step in scale]
             if numbers != sorted(set(numbers)):
-                self.problem(entry.value_marks["scale"], "scale levels must be distinct and "
-                                                         "listed from weakest to strongest")
+                self.problem(
+                    entry.value_marks["scale"],
+                    "scale levels must be distinct and listed from weakest to strongest",
+                )
         if not complete or ident is None or title is None or description is None:
             return None
         return Topic(ident, title, description, tuple(aliases), tuple(scale), entry.mark[0])
@@ -284,12 +338,28 @@ class _Validator:
         original = self.text(entry, "original", optional=True)
         note = self.text(entry, "note", optional=True)
         quotes = self.entries(entry, "quotes", "text and where", self.quote)
-        if not complete or None in (topic, source, stance, summary) or not quotes:
+        if (
+            not complete
+            or topic is None
+            or source is None
+            or stance is None
+            or summary is None
+            or not quotes
+        ):
             return None
-        assert topic and source and stance and summary
         # the date is checked against the source once sources are known
-        return Position(topic, source, date or _UNSET, stance, summary, tuple(quotes),
-                        level, original, note, entry.mark[0])
+        return Position(
+            topic,
+            source,
+            date or _UNSET,
+            stance,
+            summary,
+            tuple(quotes),
+            level,
+            original,
+            note,
+            entry.mark[0],
+        )
 
 
 _UNSET = parse_date("0001")  # a position without its own date takes its source's
@@ -307,23 +377,29 @@ def _duplicates(v: _Validator, items: list[Any], what: str) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for item in items:
         if item.id in seen:
-            v.problem((item.line, 0), f"duplicate {what} id '{item.id}' "
-                                      f"(first at line {seen[item.id].line})")
+            v.problem(
+                (item.line, 0),
+                f"duplicate {what} id '{item.id}' (first at line {seen[item.id].line})",
+            )
         else:
             seen[item.id] = item
     return seen
 
 
-def _cross_check(v: _Validator, sources: dict[str, Source], topics: dict[str, Topic],
-                 positions: list[Position]) -> list[Position]:
+def _cross_check(
+    v: _Validator, sources: dict[str, Source], topics: dict[str, Topic], positions: list[Position]
+) -> list[Position]:
     names: dict[str, str] = {}
-    for topic in topics.values():
-        for name in (topic.id, *topic.aliases):
+    for each in topics.values():
+        for name in (each.id, *each.aliases):
             key = name.casefold()
-            if names.get(key, topic.id) != topic.id:
-                v.problem((topic.line, 0), f"topic name '{name}' of '{topic.id}' is also a name "
-                                           f"of '{names[key]}'; names must pick one topic")
-            names.setdefault(key, topic.id)
+            if names.get(key, each.id) != each.id:
+                v.problem(
+                    (each.line, 0),
+                    f"topic name '{name}' of '{each.id}' is also a name "
+                    f"of '{names[key]}'; names must pick one topic",
+                )
+            names.setdefault(key, each.id)
     resolved = []
     for position in positions:
         at = (position.line, 0)
@@ -332,30 +408,44 @@ def _cross_check(v: _Validator, sources: dict[str, Source], topics: dict[str, To
         if topic is None:
             v.problem(at, f"unknown topic '{position.topic}'; add it under 'topics' or fix the id")
         if source is None:
-            v.problem(at, f"unknown source '{position.source}'; add it under 'sources' or fix the id")
+            v.problem(
+                at, f"unknown source '{position.source}'; add it under 'sources' or fix the id"
+            )
         if topic is not None:
             if topic.scale and position.level is None:
-                v.problem(at, f"topic '{topic.id}' has a scale; give the position a 'level' "
-                              f"({', '.join(str(s.level) for s in topic.scale)})")
+                v.problem(
+                    at,
+                    f"topic '{topic.id}' has a scale; give the position a 'level' "
+                    f"({', '.join(str(s.level) for s in topic.scale)})",
+                )
             elif position.level is not None and topic.level_label(position.level) is None:
                 levels = ", ".join(str(s.level) for s in topic.scale) or "none: it has no scale"
-                v.problem(at, f"level {position.level} is not on the scale of '{topic.id}' "
-                              f"(levels: {levels})")
+                v.problem(
+                    at,
+                    f"level {position.level} is not on the scale of '{topic.id}' "
+                    f"(levels: {levels})",
+                )
         if source is None:
             continue
         date = source.issued if position.date is _UNSET else position.date
         if date.start > source.issued.end:
-            v.problem(at, f"the position is dated {date} but its source was issued {source.issued}; "
-                          "a source cannot report what was not yet said")
+            v.problem(
+                at,
+                f"the position is dated {date} but its source was issued {source.issued}; "
+                "a source cannot report what was not yet said",
+            )
         if date.text != source.issued.text and not position.original:
-            v.problem(at, f"the position is dated {date}, not {source.issued} like its source; "
-                          "name the 'original' document whose date it carries")
+            v.problem(
+                at,
+                f"the position is dated {date}, not {source.issued} like its source; "
+                "name the 'original' document whose date it carries",
+            )
         resolved.append(_with_date(position, date))
     return resolved
 
 
 def _with_date(position: Position, date: Date) -> Position:
-    from dataclasses import replace  # noqa: PLC0415
+    from dataclasses import replace
 
     return replace(position, date=date)
 
@@ -368,8 +458,16 @@ def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
     document = read_yaml(text, shown)
     v = _Validator(shown, file.parent)
     if not isinstance(document, YMap):
-        raise DataError([Problem(shown, 1, 1, "the dataset must be a mapping with 'sources', "
-                                              "'topics' and 'positions'")])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "the dataset must be a mapping with 'sources', 'topics' and 'positions'",
+                )
+            ]
+        )
     v.keys(document, "the dataset", ("sources", "topics", "positions"), ("dataset",))
     meta = document.get("dataset")
     title, state, edition = "", "", ""
@@ -380,7 +478,9 @@ def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
         edition = v.text(meta, "edition", optional=True) or ""
         v.text(meta, "note", optional=True)
     elif meta is not None:
-        v.problem(document.value_marks["dataset"], "'dataset' must be a mapping (title, state, edition)")
+        v.problem(
+            document.value_marks["dataset"], "'dataset' must be a mapping (title, state, edition)"
+        )
     sources = _duplicates(v, v.entries(document, "sources", "a source", v.source), "source")
     topics = _duplicates(v, v.entries(document, "topics", "a topic", v.topic), "topic")
     positions = v.entries(document, "positions", "a position", v.position)
@@ -388,7 +488,9 @@ def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
     if v.problems:
         raise DataError(sorted(v.problems, key=lambda p: (p.line, p.column)))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return Dataset(file.parent, file, title, state, edition, sources, topics, tuple(positions), digest)
+    return Dataset(
+        file.parent, file, title, state, edition, sources, topics, tuple(positions), digest
+    )
 
 
 def shown_path(path: Path) -> str:

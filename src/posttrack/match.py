@@ -49,7 +49,7 @@ def find_exact(source: Normalized, quote: str) -> list[Span]:
 
 def closest(source: Normalized, quote: str) -> tuple[float, Span] | None:
     """The best approximate place for a quote that is not verbatim: (score 0-100, span)."""
-    from rapidfuzz import fuzz  # noqa: PLC0415  (only when a quote is missing)
+    from rapidfuzz import fuzz  # only when a quote is missing
 
     needle = " ".join(quote_parts(quote))
     if not needle or not source.text:

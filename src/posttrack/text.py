@@ -33,7 +33,9 @@ _REMOVALS: tuple[re.Pattern[str], ...] = (
     re.compile(r"[*_]+"),
 )
 
-_QUOTES = frozenset("'\"`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u2039\u203a\u00ab\u00bb")
+_QUOTES = frozenset(
+    "'\"`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u2039\u203a\u00ab\u00bb"
+)
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 
 
@@ -82,11 +84,12 @@ def normalize(text: str, *, markup: bool = True) -> Normalized:
         for char in folded.casefold():
             if char in _QUOTES:
                 continue
+            kept = char
             if char in _DASHES or char.isspace():
                 if not out or out[-1] == " ":
                     continue
-                char = " "
-            out.append(char)
+                kept = " "
+            out.append(kept)
             starts.append(i)
             ends.append(j)
         i = j

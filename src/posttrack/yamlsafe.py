@@ -9,6 +9,7 @@ anything; and nothing recurses, whatever the input.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +63,7 @@ def _mark(event: Any) -> Mark:
 
 def read_yaml(text: str, path: str) -> Any:
     """Parse one YAML document into YMap / YSeq / str / None, or raise DataError."""
-    import yaml  # noqa: PLC0415  (heavy; only when a dataset is read)
+    import yaml  # heavy: only when a dataset is read
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -82,8 +83,11 @@ def read_yaml(text: str, path: str) -> Any:
         frame = stack[-1]
         frame.size += size
         if frame.size > MAX_VALUES:
-            raise fail(mark, f"the document expands to more than {MAX_VALUES:,} values "
-                             "(an alias bomb?); write the values out")
+            raise fail(
+                mark,
+                f"the document expands to more than {MAX_VALUES:,} values "
+                "(an alias bomb?); write the values out",
+            )
         container = frame.value
         if isinstance(container, YSeq):
             container.append(value)
@@ -93,8 +97,9 @@ def read_yaml(text: str, path: str) -> Any:
                 raise fail(mark, "a mapping key must be a plain string")
             if value in container:
                 first = container.key_marks[value]
-                raise fail(mark, f"duplicate key '{value}' (first at line {first[0]}); "
-                                 "remove one of them")
+                raise fail(
+                    mark, f"duplicate key '{value}' (first at line {first[0]}); remove one of them"
+                )
             frame.key, frame.key_mark = value, mark
         else:
             container[frame.key] = value
@@ -104,15 +109,17 @@ def read_yaml(text: str, path: str) -> Any:
 
     def check_tag(event: Any) -> None:
         if event.tag not in _TAGS:
-            raise fail(_mark(event), f"the YAML tag '{event.tag}' is not allowed in a dataset; "
-                                     "remove it")
+            raise fail(
+                _mark(event), f"the YAML tag '{event.tag}' is not allowed in a dataset; remove it"
+            )
 
     def open_anchor(event: Any) -> None:
         if event.anchor is not None:
             open_anchors.add(event.anchor)
 
     try:
-        for event in yaml.parse(text, Loader=loader):
+        events: Iterator[Any] = yaml.parse(text, Loader=loader)
+        for event in events:
             kind = type(event).__name__
             if kind == "ScalarEvent":
                 check_tag(event)
@@ -123,16 +130,19 @@ def read_yaml(text: str, path: str) -> Any:
                 top = stack[-1] if stack else None
                 is_key = top is not None and isinstance(top.value, YMap) and top.key is _NO_KEY
                 if plain and is_key and event.value == "<<":
-                    raise fail(_mark(event), "merge keys (<<) are not supported; "
-                                             "write the keys out")
+                    raise fail(
+                        _mark(event), "merge keys (<<) are not supported; write the keys out"
+                    )
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
                 add(value, 1, _mark(event))
             elif kind in ("MappingStartEvent", "SequenceStartEvent"):
                 check_tag(event)
                 if len(stack) >= MAX_DEPTH:
-                    raise fail(_mark(event), f"nesting deeper than {MAX_DEPTH} levels; "
-                                             "a dataset is never this deep")
+                    raise fail(
+                        _mark(event),
+                        f"nesting deeper than {MAX_DEPTH} levels; a dataset is never this deep",
+                    )
                 container: YMap | YSeq = (
                     YMap(_mark(event)) if kind == "MappingStartEvent" else YSeq(_mark(event))
                 )
@@ -146,8 +156,11 @@ def read_yaml(text: str, path: str) -> Any:
                 add(frame.value, frame.size, frame.value.mark)
             elif kind == "AliasEvent":
                 if event.anchor in open_anchors:
-                    raise fail(_mark(event), f"the alias *{event.anchor} refers to itself; "
-                                             "a recursive alias cannot be data")
+                    raise fail(
+                        _mark(event),
+                        f"the alias *{event.anchor} refers to itself; "
+                        "a recursive alias cannot be data",
+                    )
                 if event.anchor not in anchors:
                     raise fail(_mark(event), f"unknown alias *{event.anchor}")
                 value, size = anchors[event.anchor]

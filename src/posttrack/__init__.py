@@ -1,0 +1,22 @@
+"""posttrack: what a state has said, topic by topic, over time, proved by verbatim quotes.
+
+Library use needs no CLI: `from posttrack import load_dataset`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["load_dataset"]
+
+if TYPE_CHECKING:
+    from posttrack.load import load_dataset
+
+
+def __getattr__(name: str) -> Any:
+    # lazy, so `import posttrack` stays as cheap as the CLI needs it to be
+    if name == "load_dataset":
+        from posttrack.load import load_dataset
+
+        return load_dataset
+    raise AttributeError(name)

@@ -1,0 +1,3 @@
+from posttrack.cli import run
+
+run()
