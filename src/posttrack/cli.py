@@ -36,7 +36,8 @@ DataOption = Annotated[
         "--data",
         metavar="PATH",
         show_default=False,
-        help="Dataset directory or its positions.yaml [default: $POSTTRACK_DATA, else the shipped one].",
+        help="Dataset directory or its positions.yaml "
+        "[default: $POSTTRACK_DATA, else the shipped dataset].",
     ),
 ]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal.")]
