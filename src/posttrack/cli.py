@@ -155,9 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     """Run posttrack; return its exit status (the console script exits with it)."""
     click_error, click_abort = _click_exceptions()
     args = sys.argv[1:] if argv is None else argv
-    if hasattr(signal, "SIGPIPE"):
-        # `posttrack ... | head`: end quietly like other Unix tools (status 141)
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         command = typer.main.get_command(app)
         result = command.main(args=args, prog_name="posttrack", standalone_mode=False)
@@ -187,4 +184,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
+    if hasattr(signal, "SIGPIPE"):
+        # `posttrack ... | head`: end quietly like other Unix tools (status 141)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

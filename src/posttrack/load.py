@@ -97,6 +97,9 @@ class _Validator:
         self.path = path
         self.root = root
         self.problems: list[Problem] = []
+        # ids of entries that exist but are invalid: already reported, so a
+        # reference to one is not reported again as unknown
+        self.invalid: set[str] = set()
 
     def problem(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(self.path, mark[0], mark[1], message))
@@ -197,6 +200,8 @@ class _Validator:
             value = build(item)
             if value is not None:
                 built.append(value)
+            elif isinstance(item.get("id"), str):
+                self.invalid.add(item["id"])
         return built
 
     def source_file(self, entry: YMap) -> Path | None:
@@ -405,9 +410,9 @@ def _cross_check(
         at = (position.line, 0)
         topic = topics.get(position.topic)
         source = sources.get(position.source)
-        if topic is None:
+        if topic is None and position.topic not in v.invalid:
             v.problem(at, f"unknown topic '{position.topic}'; add it under 'topics' or fix the id")
-        if source is None:
+        if source is None and position.source not in v.invalid:
             v.problem(
                 at, f"unknown source '{position.source}'; add it under 'sources' or fix the id"
             )

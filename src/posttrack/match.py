@@ -57,4 +57,15 @@ def closest(source: Normalized, quote: str) -> tuple[float, Span] | None:
     result = fuzz.partial_ratio_alignment(needle, source.text)
     if result is None:
         return None
-    return float(result.score), Span(result.dest_start, result.dest_end)
+    return float(result.score), _whole_words(source.text, result.dest_start, result.dest_end)
+
+
+def _whole_words(text: str, start: int, end: int) -> Span:
+    """Widen a span to whole words and drop punctuation hanging at its start."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while 0 < start and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return Span(start, max(end, start + 1))

@@ -1,0 +1,64 @@
+"""One environment for every test: no colour, a fixed width, the mini dataset."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from posttrack.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+REPO = Path(__file__).parent.parent
+SHIPPED = REPO / "data"
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("POSTTRACK_DATA", str(MINI))
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """Run posttrack in-process: cli("topics", "-f", "json") -> Result."""
+
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(int(code), captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def dataset_copy(tmp_path: Path) -> Callable[..., Path]:
+    """A writable copy of a dataset; edit(old, new) rewrites its positions.yaml."""
+
+    def make(source: Path = MINI) -> Path:
+        target = tmp_path / "data"
+        shutil.copytree(source, target)
+        return target
+
+    return make
+
+
+def rewrite(dataset: Path, old: str, new: str) -> None:
+    path = dataset / "positions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture does not contain {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

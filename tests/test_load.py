@@ -1,0 +1,166 @@
+"""The loader: where the dataset is found, and one fixture per class of error."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, SHIPPED, rewrite
+from posttrack import load_dataset
+from posttrack.errors import DataError, UsageError
+from posttrack.load import bundled_data, find_dataset
+
+
+def problems(data: Path) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        load_dataset(data)
+    return [str(p) for p in caught.value.problems]
+
+
+def only(data: Path) -> str:
+    found = problems(data)
+    assert len(found) == 1, found
+    return found[0].split(": ", 1)[1] if found[0].count(":") >= 3 else found[0]
+
+
+def test_loads_the_mini_dataset() -> None:
+    dataset = load_dataset(MINI)
+    assert list(dataset.sources) == ["alpha-paper", "beta-statement"]
+    assert list(dataset.topics) == ["binding-instrument", "norms"]
+    assert [p.date.text for p in dataset.positions_for("binding-instrument")] == ["2020?", "2021-12-13"]
+    assert dataset.edition == "test-1"
+    assert len(dataset.digest) == 12
+
+
+def test_dataset_is_found_by_option_then_environment_then_bundled(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert find_dataset(MINI) == MINI / "positions.yaml"
+    assert find_dataset(MINI / "positions.yaml") == MINI / "positions.yaml"
+    monkeypatch.setenv("POSTTRACK_DATA", str(MINI))
+    assert find_dataset() == MINI / "positions.yaml"
+    monkeypatch.delenv("POSTTRACK_DATA")
+    assert find_dataset() == bundled_data() / "positions.yaml"
+    assert bundled_data().resolve() == SHIPPED.resolve()
+    with pytest.raises(UsageError, match="no dataset at"):
+        find_dataset(tmp_path / "missing")
+
+
+def test_library_use_needs_no_cli() -> None:
+    import posttrack
+
+    assert posttrack.load_dataset(MINI).title == "Mini test dataset"
+
+
+Copy = Callable[..., Path]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('issued: "2020?"', 'issued: "2020-02-30"', "'2020-02-30' does not exist"),
+        ('issued: "2020?"', "issued: 2020-02-30", "'2020-02-30' does not exist"),
+        ('issued: "2020?"', "issued: 13/03/2020", "'13/03/2020' is not a date"),
+        ("kind: working-paper", "kind: memo", "'kind' is 'memo'; expected one of working-paper"),
+        ("voice: primary", "voice: own", "'voice' is 'own'; expected one of primary"),
+        ("  - id: norms", "  - id: Norms_Topic", "'Norms_Topic' is not a valid id"),
+        ("    source: alpha-paper\n    level: 1",
+         "    source: gamma\n    level: 1", "unknown source 'gamma'"),
+        ("  - topic: norms\n    source: alpha-paper",
+         "  - topic: norm\n    source: alpha-paper", "unknown topic 'norm'"),
+        ("    level: 2\n", "    level: 7\n", "level 7 is not on the scale of 'binding-instrument'"),
+        ("    level: 2\n", "    level: two\n", "'level' must be a whole number"),
+        ("    level: 1\n", "", "topic 'binding-instrument' has a scale; give the position a 'level'"),
+        ("    stance: Supports voluntary norms\n", "    stance: Supports voluntary norms\n    mood: happy\n",
+         "unknown key 'mood' in a position"),
+        ("    summary: Wants binding rules.\n", "", "a position has no 'summary'"),
+        ("        where: para 3\n", "", "a quote has no 'where'"),
+        ("      - text: Alpha supports voluntary norms of behaviour.",
+         "      - text: ''", "'text' is blank"),
+        ("    aliases: [binding, treaty]", "    aliases: [binding, voluntary norms]",
+         "topic name 'voluntary norms' of 'norms' is also a name of 'binding-instrument'"),
+        ("  - id: beta-statement", "  - id: alpha-paper", "duplicate source id 'alpha-paper'"),
+        ("    source: beta-statement\n    level: 2",
+         '    source: beta-statement\n    date: "2022"\n    original: X\n    level: 2',
+         "the position is dated 2022 but its source was issued 2021-12-13"),
+        ("    path: sources/alpha-paper.txt", "    path: sources/missing.txt",
+         "source file 'sources/missing.txt' not found"),
+        ("    path: sources/alpha-paper.txt", "    path: ../outside.txt",
+         "source path '../outside.txt' leads outside the dataset directory"),
+        ("    path: sources/alpha-paper.txt", "    path: /etc/hostname",
+         "source path '/etc/hostname' is absolute"),
+        ("    quotes:\n      - text: Alpha", "    quotes: none\n    other:\n      - text: Alpha",
+         "'quotes' must be a list, not a text"),
+    ],
+)
+def test_each_class_of_error(dataset_copy: Copy, old: str, new: str, expected: str) -> None:
+    data = dataset_copy()
+    (data.parent / "outside.txt").write_text("outside\n")
+    rewrite(data, old, new)
+    found = problems(data)
+    assert any(expected in p for p in found), found
+    assert all(p.startswith(f"{data / 'positions.yaml'}:") for p in found), found
+
+
+def test_problem_carries_line_and_column(dataset_copy: Copy) -> None:
+    data = dataset_copy()
+    rewrite(data, 'issued: "2021-12-13"', 'issued: "2021-14-01"')
+    found = problems(data)
+    assert found == [f"{data / 'positions.yaml'}:17:13: '2021-14-01' has no month 14"]
+
+
+def test_every_problem_is_reported_at_once(dataset_copy: Copy) -> None:
+    data = dataset_copy()
+    rewrite(data, "kind: working-paper", "kind: memo")
+    rewrite(data, "voice: secondary", "voice: loud")
+    assert len(problems(data)) == 2
+
+
+def test_a_dated_position_must_name_its_original(dataset_copy: Copy) -> None:
+    data = dataset_copy()
+    rewrite(data, "    source: beta-statement\n    level: 2",
+            '    source: beta-statement\n    date: "2021-03"\n    level: 2')
+    assert any("name the 'original' document" in p for p in problems(data))
+    rewrite(data, '    date: "2021-03"', '    date: "2021-03"\n    original: A March paper')
+    dataset = load_dataset(data)
+    assert dataset.positions_for("binding-instrument")[1].date.text == "2021-03"
+
+
+def test_symlink_out_of_the_dataset_is_refused(dataset_copy: Copy, tmp_path: Path) -> None:
+    data = dataset_copy()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret\n")
+    os.symlink(secret, data / "sources" / "link.txt")
+    rewrite(data, "    path: sources/alpha-paper.txt", "    path: sources/link.txt")
+    assert any("leads outside the dataset directory" in p for p in problems(data))
+
+
+def test_invalid_utf8_is_located(dataset_copy: Copy) -> None:
+    data = dataset_copy()
+    path = data / "positions.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Mini test", b"Mini \xff test"))
+    assert problems(data) == [f"{path}:2:15: invalid UTF-8 (byte 0xff); save the file as UTF-8"]
+
+
+def test_bom_and_crlf_are_accepted(dataset_copy: Copy) -> None:
+    data = dataset_copy()
+    path = data / "positions.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_dataset(data).title == "Mini test dataset"
+
+
+def test_oversized_file_is_refused_before_parsing(
+    dataset_copy: Copy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = dataset_copy()
+    monkeypatch.setattr("posttrack.load.MAX_DATA_BYTES", 100)
+    assert "over the 100-byte limit" in problems(data)[0]
+
+
+def test_not_a_mapping(dataset_copy: Copy) -> None:
+    data = dataset_copy()
+    (data / "positions.yaml").write_text("- just\n- a list\n")
+    assert "the dataset must be a mapping" in problems(data)[0]
