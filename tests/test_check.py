@@ -23,9 +23,15 @@ def test_run_check_finds_nothing_in_the_mini_dataset() -> None:
     assert list(run_check(load_dataset(MINI))) == []
 
 
-def test_missing_quote_reports_its_closest_match(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
+def test_missing_quote_reports_its_closest_match(
+    cli: Cli, dataset_copy: Callable[..., Path]
+) -> None:
     data = dataset_copy()
-    rewrite(data, "binding rules for responsible State behaviour.", "binding rulez for responsible States.")
+    rewrite(
+        data,
+        "binding rules for responsible State behaviour.",
+        "binding rulez for responsible States.",
+    )
     result = cli("check", "--data", str(data))
     path = data / "positions.yaml"
     assert result.code == 1
@@ -33,8 +39,10 @@ def test_missing_quote_reports_its_closest_match(cli: Cli, dataset_copy: Callabl
         f"{path}:45:15: quote not found in 'alpha-paper'; closest (9"
         + result.out.split("closest (9", 1)[1].rstrip("\n")
     ]
-    assert "at sources/alpha-paper.txt:5: " in result.out
-    assert 'sources/alpha-paper.txt:5: "There is a need for binding rules for responsible State"' in result.out
+    assert f"at {data / 'sources' / 'alpha-paper.txt'}:5: " in result.out
+    assert (
+        'alpha-paper.txt:5: "There is a need for binding rules for responsible State"' in result.out
+    )
     assert result.err == "check: 4 positions, 5 quotes, 2 sources, 2 topics: 1 problem(s)\n"
 
 
@@ -51,16 +59,24 @@ def test_wrong_paragraph_is_reported(cli: Cli, dataset_copy: Callable[..., Path]
 
 def test_unused_topic_and_source_are_warnings(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
     data = dataset_copy()
-    rewrite(data, "topics:\n", "topics:\n  - id: spare\n    title: Spare\n    description: Unused.\n")
-    rewrite(data, "sources:\n", "sources:\n  - id: spare-doc\n    title: Spare\n    issued: \"2020\"\n"
-            "    kind: analysis\n    voice: secondary\n    author: X\n    path: sources/beta-statement.txt\n")
+    rewrite(
+        data, "topics:\n", "topics:\n  - id: spare\n    title: Spare\n    description: Unused.\n"
+    )
+    rewrite(
+        data,
+        "sources:\n",
+        'sources:\n  - id: spare-doc\n    title: Spare\n    issued: "2020"\n'
+        "    kind: analysis\n    voice: secondary\n    author: X\n    path: sources/beta-statement.txt\n",
+    )
     result = cli("check", "--data", str(data))
     assert result.code == 0
     assert "warning: topic 'spare' has no positions" in result.out
     assert "warning: source 'spare-doc' feeds no position" in result.out
 
 
-def test_unloadable_dataset_exits_2_with_its_problems(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
+def test_unloadable_dataset_exits_2_with_its_problems(
+    cli: Cli, dataset_copy: Callable[..., Path]
+) -> None:
     data = dataset_copy()
     rewrite(data, "kind: working-paper", "kind: memo")
     result = cli("check", "--data", str(data))
@@ -77,11 +93,15 @@ def test_check_json(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
     document = json.loads(cli("check", "--data", str(data), "-f", "json").out)
     assert document["schema_version"] == 1
     assert document["ok"] is False
-    assert [set(p) for p in document["problems"]] == [{"path", "line", "column", "severity", "message"}]
+    assert [set(p) for p in document["problems"]] == [
+        {"path", "line", "column", "severity", "message"}
+    ]
     assert document["problems"][0]["line"] == 62
 
 
-def test_unreadable_source_is_a_problem_not_a_crash(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
+def test_unreadable_source_is_a_problem_not_a_crash(
+    cli: Cli, dataset_copy: Callable[..., Path]
+) -> None:
     data = dataset_copy()
     (data / "sources" / "beta-statement.txt").write_bytes(b"bad \xfe byte\n")
     result = cli("check", "--data", str(data))

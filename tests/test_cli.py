@@ -43,7 +43,11 @@ def test_every_format(cli: Cli, command: str, fmt: str) -> None:
     assert (result.code, result.err) == (0, "")
     out = result.out
     assert "\x1b[" not in out
-    ids = ["binding-instrument", "norms"] if command == "topics" else ["alpha-paper", "beta-statement"]
+    ids = (
+        ["binding-instrument", "norms"]
+        if command == "topics"
+        else ["alpha-paper", "beta-statement"]
+    )
     if fmt == "json":
         assert [r["id"] for r in json.loads(out)[command]] == ids
     elif fmt == "jsonl":
@@ -75,16 +79,22 @@ def test_json_contract_keys(cli: Cli) -> None:
     assert (first["date"], first["path"]) == ("2020?", "sources/alpha-paper.txt")
 
 
-def test_machine_output_ignores_terminal_settings(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_machine_output_ignores_terminal_settings(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     outputs = set()
     for env in ({"COLUMNS": "40"}, {"COLUMNS": "300", "FORCE_COLOR": "1"}, {"TERM": "dumb"}):
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        outputs.add(tuple(cli("topics", "-f", fmt).out for fmt in FORMATS if fmt not in ("auto", "table")))
+        outputs.add(
+            tuple(cli("topics", "-f", fmt).out for fmt in FORMATS if fmt not in ("auto", "table"))
+        )
     assert len(outputs) == 1
 
 
-HOSTILE = "[red]x[/red] [/] :thumbs_up: [link=http://e.x]y[/link] \x1b[31mred\x1b[0m \u202eevil \u2028end"
+HOSTILE = (
+    "[red]x[/red] [/] :thumbs_up: [link=http://e.x]y[/link] \x1b[31mred\x1b[0m \u202eevil \u2028end"
+)
 
 
 def test_data_is_never_markup_and_escapes_are_neutralised(
@@ -118,7 +128,9 @@ def test_tsv_escapes_tabs_and_newlines(cli: Cli, dataset_copy: Callable[..., Pat
 def test_version_names_the_dataset(cli: Cli) -> None:
     result = cli("--version")
     assert result.code == 0
-    assert result.out.startswith("posttrack 0.1.0 (dataset: Mini test dataset, edition test-1, sha256 ")
+    assert result.out.startswith(
+        "posttrack 0.1.0 (dataset: Mini test dataset, edition test-1, sha256 "
+    )
 
 
 def test_unknown_format_is_a_one_line_usage_error(cli: Cli) -> None:
@@ -143,22 +155,30 @@ def test_missing_dataset_is_one_line(cli: Cli, tmp_path: Path) -> None:
     )
 
 
-def test_invalid_dataset_exits_2_with_located_lines(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
+def test_invalid_dataset_exits_2_with_located_lines(
+    cli: Cli, dataset_copy: Callable[..., Path]
+) -> None:
     data = dataset_copy()
     rewrite(data, "kind: working-paper", "kind: memo")
     result = cli("topics", "--data", str(data))
     assert (result.code, result.out) == (2, "")
-    assert result.err.startswith(f"posttrack: error: {data / 'positions.yaml'}:10:11: 'kind' is 'memo'")
+    assert result.err.startswith(
+        f"posttrack: error: {data / 'positions.yaml'}:10:11: 'kind' is 'memo'"
+    )
 
 
-def test_environment_selects_the_dataset(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_environment_selects_the_dataset(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("POSTTRACK_DATA", str(tmp_path))
     result = cli("topics")
     assert result.code == 2
     assert "(POSTTRACK_DATA)" in result.err
 
 
-def test_internal_error_is_one_line_without_debug(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_error_is_one_line_without_debug(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def boom(*_: object) -> None:
         raise RuntimeError("secret local value")
 
@@ -176,7 +196,10 @@ def test_internal_error_is_one_line_without_debug(cli: Cli, monkeypatch: pytest.
 def _process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "posttrack", *args],
-        capture_output=True, text=True, env={**os.environ, **env}, check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
     )
 
 
@@ -191,4 +214,7 @@ def test_a_closed_pipe_ends_quietly() -> None:
 def test_the_module_runs_as_a_program() -> None:
     done = _process("sources", "-f", "jsonl")
     assert done.returncode == 0
-    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["alpha-paper", "beta-statement"]
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == [
+        "alpha-paper",
+        "beta-statement",
+    ]

@@ -20,9 +20,19 @@ SOURCE_IDS = [
     "2024-07-11-jadoon-unidir-press-release",
 ]
 REQUIRED_TOPICS = [
-    "binding-instrument", "international-law", "ihl", "norms", "cbms", "capacity-building",
-    "institutional-dialogue", "militarization", "threats", "attribution", "disinformation",
-    "digital-divide", "stakeholders",
+    "binding-instrument",
+    "international-law",
+    "ihl",
+    "norms",
+    "cbms",
+    "capacity-building",
+    "institutional-dialogue",
+    "militarization",
+    "threats",
+    "attribution",
+    "disinformation",
+    "digital-divide",
+    "stakeholders",
 ]
 
 
@@ -54,8 +64,12 @@ def test_the_working_papers_date_is_uncertain_and_says_why(shipped: Dataset) -> 
 
 
 def test_source_texts_are_byte_for_byte_as_recorded() -> None:
-    recorded = dict(re.findall(r"\| `([\w.-]+\.txt)` \|.*\| `([0-9a-f]{64})` \|",
-                               (SHIPPED / "sources" / "README.md").read_text(encoding="utf-8")))
+    recorded = dict(
+        re.findall(
+            r"\| `([\w.-]+\.txt)` \|.*\| `([0-9a-f]{64})` \|",
+            (SHIPPED / "sources" / "README.md").read_text(encoding="utf-8"),
+        )
+    )
     assert sorted(recorded) == sorted(f"{i}.txt" for i in SOURCE_IDS)
     for name, digest in recorded.items():
         assert hashlib.sha256((SHIPPED / "sources" / name).read_bytes()).hexdigest() == digest, name
@@ -104,5 +118,8 @@ def test_the_binding_instrument_story(shipped: Dataset) -> None:
     assert "legally and/or politically binding instrument(s)" in quotes["2020-oewg-predraft-inputs"]
     assert "legally binding international instrument" in quotes["2021-12-13-akram-oewg-statement"]
     assert "enforcement, verification, and accountability" in quotes["2023-10-11-issi-brief"]
-    assert "legally-binding comprehensive framework" in quotes["2024-07-11-jadoon-unidir-press-release"]
+    assert (
+        "legally-binding comprehensive framework"
+        in quotes["2024-07-11-jadoon-unidir-press-release"]
+    )
     assert history[3].original and "3 March 2023" in history[3].original

@@ -17,7 +17,9 @@ from posttrack.dates import DateFormatError, parse_date
         ("2023-03-03~", date(2023, 3, 3), date(2023, 3, 3), "day", "approximate"),
     ],
 )
-def test_parses_the_subset(text: str, start: date, end: date, precision: str, qualifier: str) -> None:
+def test_parses_the_subset(
+    text: str, start: date, end: date, precision: str, qualifier: str
+) -> None:
     parsed = parse_date(text)
     assert (parsed.start, parsed.end, parsed.precision, parsed.qualifier) == (
         start,
@@ -59,11 +61,17 @@ def test_order_is_by_start_then_narrower() -> None:
     assert [d.text for d in ordered] == ["2020", "2020-01-15", "2020-06", "2021", "2024-07-11"]
 
 
-@given(st.dates(min_value=date(1, 1, 1)), st.sampled_from(["year", "month", "day"]),
-       st.sampled_from(["", "?", "~"]))
+@given(
+    st.dates(min_value=date(1, 1, 1)),
+    st.sampled_from(["year", "month", "day"]),
+    st.sampled_from(["", "?", "~"]),
+)
 def test_any_real_date_round_trips(day: date, precision: str, mark: str) -> None:
-    text = {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}",
-            "day": day.isoformat()}[precision] + mark
+    text = {
+        "year": f"{day.year:04d}",
+        "month": f"{day.year:04d}-{day.month:02d}",
+        "day": day.isoformat(),
+    }[precision] + mark
     parsed = parse_date(text)
     assert parsed.text == text
     assert parsed.start <= day <= parsed.end

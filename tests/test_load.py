@@ -30,7 +30,10 @@ def test_loads_the_mini_dataset() -> None:
     dataset = load_dataset(MINI)
     assert list(dataset.sources) == ["alpha-paper", "beta-statement"]
     assert list(dataset.topics) == ["binding-instrument", "norms"]
-    assert [p.date.text for p in dataset.positions_for("binding-instrument")] == ["2020?", "2021-12-13"]
+    assert [p.date.text for p in dataset.positions_for("binding-instrument")] == [
+        "2020?",
+        "2021-12-13",
+    ]
     assert dataset.edition == "test-1"
     assert len(dataset.digest) == 12
 
@@ -67,33 +70,66 @@ Copy = Callable[..., Path]
         ("kind: working-paper", "kind: memo", "'kind' is 'memo'; expected one of working-paper"),
         ("voice: primary", "voice: own", "'voice' is 'own'; expected one of primary"),
         ("  - id: norms", "  - id: Norms_Topic", "'Norms_Topic' is not a valid id"),
-        ("    source: alpha-paper\n    level: 1",
-         "    source: gamma\n    level: 1", "unknown source 'gamma'"),
-        ("  - topic: norms\n    source: alpha-paper",
-         "  - topic: norm\n    source: alpha-paper", "unknown topic 'norm'"),
+        (
+            "    source: alpha-paper\n    level: 1",
+            "    source: gamma\n    level: 1",
+            "unknown source 'gamma'",
+        ),
+        (
+            "  - topic: norms\n    source: alpha-paper",
+            "  - topic: norm\n    source: alpha-paper",
+            "unknown topic 'norm'",
+        ),
         ("    level: 2\n", "    level: 7\n", "level 7 is not on the scale of 'binding-instrument'"),
         ("    level: 2\n", "    level: two\n", "'level' must be a whole number"),
-        ("    level: 1\n", "", "topic 'binding-instrument' has a scale; give the position a 'level'"),
-        ("    stance: Supports voluntary norms\n", "    stance: Supports voluntary norms\n    mood: happy\n",
-         "unknown key 'mood' in a position"),
+        (
+            "    level: 1\n",
+            "",
+            "topic 'binding-instrument' has a scale; give the position a 'level'",
+        ),
+        (
+            "    stance: Supports voluntary norms\n",
+            "    stance: Supports voluntary norms\n    mood: happy\n",
+            "unknown key 'mood' in a position",
+        ),
         ("    summary: Wants binding rules.\n", "", "a position has no 'summary'"),
         ("        where: para 3\n", "", "a quote has no 'where'"),
-        ("      - text: Alpha supports voluntary norms of behaviour.",
-         "      - text: ''", "'text' is blank"),
-        ("    aliases: [binding, treaty]", "    aliases: [binding, voluntary norms]",
-         "topic name 'voluntary norms' of 'norms' is also a name of 'binding-instrument'"),
+        (
+            "      - text: Alpha supports voluntary norms of behaviour.",
+            "      - text: ''",
+            "'text' is blank",
+        ),
+        (
+            "    aliases: [binding, treaty]",
+            "    aliases: [binding, voluntary norms]",
+            "topic name 'voluntary norms' of 'norms' is also a name of 'binding-instrument'",
+        ),
         ("  - id: beta-statement", "  - id: alpha-paper", "duplicate source id 'alpha-paper'"),
-        ("    source: beta-statement\n    level: 2",
-         '    source: beta-statement\n    date: "2022"\n    original: X\n    level: 2',
-         "the position is dated 2022 but its source was issued 2021-12-13"),
-        ("    path: sources/alpha-paper.txt", "    path: sources/missing.txt",
-         "source file 'sources/missing.txt' not found"),
-        ("    path: sources/alpha-paper.txt", "    path: ../outside.txt",
-         "source path '../outside.txt' leads outside the dataset directory"),
-        ("    path: sources/alpha-paper.txt", "    path: /etc/hostname",
-         "source path '/etc/hostname' is absolute"),
-        ("    quotes:\n      - text: Alpha", "    quotes: none\n    other:\n      - text: Alpha",
-         "'quotes' must be a list, not a text"),
+        (
+            "    source: beta-statement\n    level: 2",
+            '    source: beta-statement\n    date: "2022"\n    original: X\n    level: 2',
+            "the position is dated 2022 but its source was issued 2021-12-13",
+        ),
+        (
+            "    path: sources/alpha-paper.txt",
+            "    path: sources/missing.txt",
+            "source file 'sources/missing.txt' not found",
+        ),
+        (
+            "    path: sources/alpha-paper.txt",
+            "    path: ../outside.txt",
+            "source path '../outside.txt' leads outside the dataset directory",
+        ),
+        (
+            "    path: sources/alpha-paper.txt",
+            "    path: /etc/hostname",
+            "source path '/etc/hostname' is absolute",
+        ),
+        (
+            "    quotes:\n      - text: Alpha",
+            "    quotes: none\n    other:\n      - text: Alpha",
+            "'quotes' must be a list, not a text",
+        ),
     ],
 )
 def test_each_class_of_error(dataset_copy: Copy, old: str, new: str, expected: str) -> None:
@@ -121,8 +157,11 @@ def test_every_problem_is_reported_at_once(dataset_copy: Copy) -> None:
 
 def test_a_dated_position_must_name_its_original(dataset_copy: Copy) -> None:
     data = dataset_copy()
-    rewrite(data, "    source: beta-statement\n    level: 2",
-            '    source: beta-statement\n    date: "2021-03"\n    level: 2')
+    rewrite(
+        data,
+        "    source: beta-statement\n    level: 2",
+        '    source: beta-statement\n    date: "2021-03"\n    level: 2',
+    )
     assert any("name the 'original' document" in p for p in problems(data))
     rewrite(data, '    date: "2021-03"', '    date: "2021-03"\n    original: A March paper')
     dataset = load_dataset(data)

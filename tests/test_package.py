@@ -12,22 +12,41 @@ from conftest import REPO
 
 def test_wheel_ships_the_dataset_and_finds_it_installed(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(tmp_path), str(REPO)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
     )
     (wheel,) = tmp_path.glob("posttrack-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
-    shipped = {p.relative_to(REPO / "data").as_posix() for p in (REPO / "data").rglob("*") if p.is_file()}
+    shipped = {
+        p.relative_to(REPO / "data").as_posix() for p in (REPO / "data").rglob("*") if p.is_file()
+    }
     assert {f"posttrack/data/{name}" for name in shipped} <= names
     assert "posttrack/data/positions.yaml" in names
     found = subprocess.run(
-        [sys.executable, "-I", "-c",
-         "import sys; sys.path.insert(0, sys.argv[1]); "
-         "from posttrack.load import bundled_data; print(bundled_data())",
-         str(tmp_path / "site")],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv[1]); "
+            "from posttrack.load import bundled_data; print(bundled_data())",
+            str(tmp_path / "site"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert Path(found.stdout.strip()) == tmp_path / "site" / "posttrack" / "data"

@@ -11,7 +11,9 @@ from posttrack.text import Lines, normalize, normalize_query, paragraph_labels
 
 
 def test_folds_case_quotes_dashes_and_space() -> None:
-    assert normalize_query("  “Common  Heritage”\n of – Mankind’s ") == "common heritage of mankinds"
+    assert (
+        normalize_query("  “Common  Heritage”\n of – Mankind’s ") == "common heritage of mankinds"
+    )
     assert normalize_query("legally-binding") == normalize_query("legally binding")
     assert normalize_query("ＩＣＴｓ") == "icts"  # NFKC
     assert normalize_query("cafe\u0301") == normalize_query("café")
@@ -108,7 +110,9 @@ def test_paragraph_labels_follow_the_documents_numbering() -> None:
         return paragraph_labels(text)[line]
 
     assert label_of("2020-oewg-predraft-inputs", "legally and/or politically") == "para 11(i)(a)"
-    assert label_of("2020-oewg-predraft-inputs", "damages critical infrastructure") == "para 11(i)(b)"
+    assert (
+        label_of("2020-oewg-predraft-inputs", "damages critical infrastructure") == "para 11(i)(b)"
+    )
     assert label_of("2020-oewg-predraft-inputs", "iv. The principle") == "para 12(iv)"
     assert label_of("2020-oewg-predraft-inputs", "Pakistan appreciates") is None
     assert label_of("2020-oewg-working-paper", "binding rules for responsible State") == "para 5(a)"

@@ -15,8 +15,15 @@ def problem(text: str) -> str:
 
 def test_scalars_stay_the_text_written() -> None:
     value = read_yaml("a: no\nb: 012\nc: 2020-03-03\nd: 1.0\ne: ~\nf: ''\ng: yes\n", "x")
-    assert value == {"a": "no", "b": "012", "c": "2020-03-03", "d": "1.0", "e": None, "f": "",
-                     "g": "yes"}
+    assert value == {
+        "a": "no",
+        "b": "012",
+        "c": "2020-03-03",
+        "d": "1.0",
+        "e": None,
+        "f": "",
+        "g": "yes",
+    }
 
 
 def test_marks_are_one_based_lines_and_columns() -> None:
@@ -34,7 +41,9 @@ def test_python_object_tag_is_refused() -> None:
     assert message.startswith("x.yaml:1:4: the YAML tag 'tag:yaml.org,2002:python/object/apply")
 
 
-@pytest.mark.parametrize("tag", ["!!binary aGk=", "!!set {a, b}", "!custom x", "!!timestamp 2020-01-01"])
+@pytest.mark.parametrize(
+    "tag", ["!!binary aGk=", "!!set {a, b}", "!custom x", "!!timestamp 2020-01-01"]
+)
 def test_other_tags_are_refused(tag: str) -> None:
     assert "is not allowed in a dataset" in problem(f"a: {tag}\n")
 

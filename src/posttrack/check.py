@@ -67,7 +67,9 @@ def check_quote(dataset: Dataset, text: SourceText, quote: Quote) -> Iterator[Pr
             excerpt = " ".join(text.normalized.original_span(span.start, span.end).split())
             if len(excerpt) > 80:
                 excerpt = excerpt[:77] + "..."
-            hint = f'closest ({score:.0f}/100) at {text.source.path}:{line}: "{excerpt}"'
+            hint = (
+                f'closest ({score:.0f}/100) at {shown_path(text.source.file)}:{line}: "{excerpt}"'
+            )
         yield Problem(
             path, quote.line, quote.column, f"quote not found in '{text.source.id}'; {hint}"
         )

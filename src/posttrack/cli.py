@@ -90,7 +90,13 @@ def topics(
 
     dataset = load_dataset(data)
     rows = [records.topic_record(s) for s in topic_summaries(dataset)]
-    listing = Listing("topics", rows, render.TOPIC_COLUMNS, title=f"Topics: {dataset.title}")
+    listing = Listing(
+        "topics",
+        rows,
+        render.TOPIC_COLUMNS,
+        title=f"Topics: {dataset.title}",
+        caption=render.DATE_CAPTION,
+    )
     render.write_listing(listing, fmt, sys.stdout, no_color=no_color)
 
 
@@ -104,7 +110,13 @@ def sources(
 
     dataset = load_dataset(data)
     rows = [records.source_record(s, n) for s, n in source_positions(dataset)]
-    listing = Listing("sources", rows, render.SOURCE_COLUMNS, title=f"Sources: {dataset.title}")
+    listing = Listing(
+        "sources",
+        rows,
+        render.SOURCE_COLUMNS,
+        title=f"Sources: {dataset.title}",
+        caption=render.DATE_CAPTION,
+    )
     render.write_listing(listing, fmt, sys.stdout, no_color=no_color)
 
 

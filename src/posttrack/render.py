@@ -63,7 +63,9 @@ class Column:
     justify: str = "left"
     display: Callable[[Record], str] | None = None  # what a person sees in a table
     no_wrap: bool = False
-    table: bool = True  # shown in the table for people (machine formats show every column)
+    min_width: int | None = None
+    table: bool = True  # shown in the table for people
+    machine: bool = True  # shown in plain, csv, tsv and md
 
     def human(self, record: Record) -> str:
         return self.display(record) if self.display else cell(record.get(self.key))
@@ -78,6 +80,7 @@ class Listing:
     columns: Sequence[Column]
     title: str | None = None
     extra: dict[str, Any] | None = None  # more top-level JSON keys
+    caption: str | None = None  # a note under the table for people
 
 
 def resolve(fmt: Format, stream: IO[str]) -> Format:
@@ -125,7 +128,8 @@ def write_listing(
 ) -> None:
     """Write a listing in one format."""
     fmt = resolve(fmt, stream)
-    keys = [c.key for c in listing.columns]
+    columns = [c for c in listing.columns if c.machine]
+    keys = [c.key for c in columns]
     if fmt is Format.json:
         stream.write(dump_json({listing.name: listing.records, **(listing.extra or {})}) + "\n")
     elif fmt is Format.jsonl:
@@ -145,10 +149,10 @@ def write_listing(
         for record in listing.records:
             stream.write("\t".join(safe(_tsv_field(cell(record.get(k)))) for k in keys) + "\n")
     elif fmt is Format.md:
-        stream.write("| " + " | ".join(c.header for c in listing.columns) + " |\n")
-        stream.write("|" + "|".join("---" for _ in listing.columns) + "|\n")
+        stream.write("| " + " | ".join(c.header for c in columns) + " |\n")
+        stream.write("|" + "|".join("---" for _ in columns) + "|\n")
         for record in listing.records:
-            fields = (_md_field(c.human(record)) for c in listing.columns)
+            fields = (_md_field(c.human(record)) for c in columns)
             stream.write("| " + " | ".join(fields) + " |\n")
     else:
         _write_table(listing, stream, no_color)
@@ -165,6 +169,8 @@ def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
         header_style="bold",
         title_style="bold",
         title_justify="left",
+        caption=Text(safe(listing.caption)) if listing.caption else None,
+        caption_justify="left",
     )
     shown = [c for c in listing.columns if c.table]
     for column in shown:
@@ -172,6 +178,7 @@ def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
             column.header,
             style=column.style or None,
             no_wrap=column.no_wrap,
+            min_width=column.min_width,
             justify="right" if column.justify == "right" else "left",
         )
     for record in listing.records:
@@ -189,32 +196,33 @@ def error_line(message: str) -> None:
     sys.stderr.write(f"posttrack: error: {safe(message)}\n")
 
 
-def _date_display(key: str) -> Callable[[Record], str]:
-    def show(record: Record) -> str:
-        from posttrack.dates import parse_date
+DATE_CAPTION = "? uncertain date   ~ approximate date"
 
-        value = record.get(key)
-        return parse_date(value).display() if value else "-"
 
-    return show
+def _date_span(record: Record) -> str:
+    first, last = record.get("first"), record.get("last")
+    if not first:
+        return "-"
+    return first if first == last else f"{first} – {last}"
 
 
 TOPIC_COLUMNS = (
     Column("id", "id", style="bold cyan", no_wrap=True),
-    Column("title", "title"),
-    Column("positions", "positions", justify="right"),
-    Column("first", "first", display=_date_display("first"), no_wrap=True),
-    Column("last", "last", display=_date_display("last"), no_wrap=True),
+    Column("title", "title", min_width=18),
+    Column("positions", "n", justify="right"),
+    Column("first", "first", table=False),
+    Column("last", "last", table=False),
+    Column("dates", "dates", display=_date_span, no_wrap=True, machine=False),
     Column("aliases", "aliases", style="dim"),
 )
 
 SOURCE_COLUMNS = (
     Column("id", "id", style="bold cyan", no_wrap=True),
-    Column("date", "date", display=_date_display("date"), no_wrap=True),
-    Column("kind", "kind", no_wrap=True),
+    Column("date", "date", no_wrap=True),
+    Column("kind", "kind", table=False),
     Column("voice", "voice", no_wrap=True),
-    Column("positions", "positions", justify="right"),
-    Column("title", "title", display=lambda r: cell(r.get("short"))),
+    Column("positions", "n", justify="right"),
+    Column("title", "title", display=lambda r: cell(r.get("short")), min_width=24),
     Column("path", "path", table=False),
 )
 

@@ -1,0 +1,46 @@
+"""Every command has help and is documented, with a real example, in the README."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from conftest import REPO, SHIPPED, Result
+from posttrack.cli import app
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+COMMANDS = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+
+
+def test_commands_are_known() -> None:
+    assert {"topics", "sources", "check"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(cli: Callable[..., Result], command: str) -> None:
+    result = cli(command, "--help")
+    assert result.code == 0
+    assert "--format" in result.out and "--data" in result.out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme_with_an_example(command: str) -> None:
+    assert f"### `posttrack {command}" in README
+    assert re.search(rf"^\$ posttrack {command}\b", README, re.MULTILINE)
+
+
+def test_readme_has_the_two_commands() -> None:
+    assert "make run" in README and "make test" in README
+
+
+def test_readme_check_example_is_real(cli: Callable[..., Result]) -> None:
+    result = cli("check", "--data", str(SHIPPED))
+    assert f"$ posttrack check\n{result.err}" in README
+
+
+def test_readme_topics_example_is_real(cli: Callable[..., Result]) -> None:
+    out = cli("topics", "--data", str(SHIPPED)).out
+    cut = "".join("\t".join(line.split("\t")[:5]) + "\n" for line in out.splitlines())
+    assert f"$ posttrack topics | cut -f1-5\n{cut}```" in README
