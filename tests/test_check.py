@@ -66,7 +66,8 @@ def test_unused_topic_and_source_are_warnings(cli: Cli, dataset_copy: Callable[.
         data,
         "sources:\n",
         'sources:\n  - id: spare-doc\n    title: Spare\n    issued: "2020"\n'
-        "    kind: analysis\n    voice: secondary\n    author: X\n    path: sources/beta-statement.txt\n",
+        "    kind: analysis\n    voice: secondary\n    author: X\n"
+        "    path: sources/beta-statement.txt\n",
     )
     result = cli("check", "--data", str(data))
     assert result.code == 0

@@ -107,14 +107,20 @@ def test_data_is_never_markup_and_escapes_are_neutralised(
     assert table.code == 0
     flat = table.out
     assert "[red]x[/red] [/] :thumbs_up: [link=http://e.x]y[/link]" in flat
-    assert "\\x1b[31mred\\x1b[0m" in flat and "\\u202eevil" in flat and "\\u2028end" in flat
-    assert "\x1b" not in table.out and "\u202e" not in table.out and "👍" not in table.out
+    assert "\\x1b[31mred\\x1b[0m" in flat
+    assert "\\u202eevil" in flat
+    assert "\\u2028end" in flat
+    assert "\x1b" not in table.out
+    assert "\u202e" not in table.out
+    assert "👍" not in table.out
     plain = cli("topics", "--data", str(data), "-f", "plain").out
-    assert "\x1b" not in plain and "\\x1b[31mred" in plain
+    assert "\x1b" not in plain
+    assert "\\x1b[31mred" in plain
     exact = json.loads(cli("topics", "--data", str(data), "-f", "json").out)
     assert exact["topics"][1]["title"] == HOSTILE
     lines = cli("topics", "--data", str(data), "-f", "jsonl").out.splitlines()
-    assert len(lines) == 2 and json.loads(lines[1])["title"] == HOSTILE
+    assert len(lines) == 2
+    assert json.loads(lines[1])["title"] == HOSTILE
 
 
 def test_tsv_escapes_tabs_and_newlines(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
@@ -207,7 +213,8 @@ def test_a_closed_pipe_ends_quietly() -> None:
     shell = f"set -o pipefail; {sys.executable} -m posttrack topics -f json | head -c 10"
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
     assert done.stdout == '{\n  "schem'
-    assert "Traceback" not in done.stderr and done.stderr == ""
+    assert "Traceback" not in done.stderr
+    assert done.stderr == ""
     assert done.returncode in (0, 141)
 
 

@@ -60,7 +60,8 @@ def test_sources_have_the_contract_ids_voices_and_dates(shipped: Dataset) -> Non
 def test_the_working_papers_date_is_uncertain_and_says_why(shipped: Dataset) -> None:
     paper = shipped.sources["2020-oewg-working-paper"]
     assert paper.issued.uncertain
-    assert paper.note and "no public record" in paper.note
+    assert paper.note
+    assert "no public record" in paper.note
 
 
 def test_source_texts_are_byte_for_byte_as_recorded() -> None:
@@ -84,7 +85,7 @@ def test_required_topics_each_have_two_dated_positions(shipped: Dataset) -> None
     for topic in REQUIRED_TOPICS:
         assert topic in shipped.topics
         topic_def = shipped.topics[topic]
-        assert topic_def.title and topic_def.description and topic_def.aliases, topic
+        assert all((topic_def.title, topic_def.description, topic_def.aliases)), topic
         dates = {p.date.text for p in shipped.positions_for(topic)}
         assert len(dates) >= 2, topic
 
@@ -122,4 +123,5 @@ def test_the_binding_instrument_story(shipped: Dataset) -> None:
         "legally-binding comprehensive framework"
         in quotes["2024-07-11-jadoon-unidir-press-release"]
     )
-    assert history[3].original and "3 March 2023" in history[3].original
+    assert history[3].original
+    assert "3 March 2023" in history[3].original

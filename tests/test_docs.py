@@ -22,7 +22,8 @@ def test_commands_are_known() -> None:
 def test_every_command_has_help(cli: Callable[..., Result], command: str) -> None:
     result = cli(command, "--help")
     assert result.code == 0
-    assert "--format" in result.out and "--data" in result.out
+    assert "--format" in result.out
+    assert "--data" in result.out
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -32,7 +33,8 @@ def test_every_command_is_in_the_readme_with_an_example(command: str) -> None:
 
 
 def test_readme_has_the_two_commands() -> None:
-    assert "make run" in README and "make test" in README
+    assert "make run" in README
+    assert "make test" in README
 
 
 def test_readme_check_example_is_real(cli: Callable[..., Result]) -> None:

@@ -26,7 +26,10 @@ def test_removes_document_markup() -> None:
 
 
 def test_footnote_block_inside_a_sentence_is_bridged() -> None:
-    text = "include but are not limited to\n\n- \n- <sup>1</sup> Chair, *Draft*.\n\n---\n\ninquiry, mediation"
+    text = (
+        "include but are not limited to\n\n- \n- <sup>1</sup> Chair, *Draft*.\n\n---\n\n"
+        "inquiry, mediation"
+    )
     assert normalize(text).text == "include but are not limited to inquiry, mediation"
 
 
@@ -54,7 +57,8 @@ def test_offset_map_is_ordered_and_in_range(text: str) -> None:
     assert len(norm.starts) == len(norm.ends) == len(norm.text)
     assert all(0 <= s < e <= len(text) for s, e in zip(norm.starts, norm.ends, strict=True))
     assert list(norm.starts) == sorted(norm.starts)
-    assert not norm.text.startswith(" ") and not norm.text.endswith(" ")
+    assert not norm.text.startswith(" ")
+    assert not norm.text.endswith(" ")
     assert "  " not in norm.text
 
 

@@ -64,7 +64,7 @@ def _whole_words(text: str, start: int, end: int) -> Span:
     """Widen a span to whole words and drop punctuation hanging at its start."""
     while start < end and not text[start].isalnum():
         start += 1
-    while 0 < start and text[start - 1].isalnum():
+    while start > 0 and text[start - 1].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum():
         end += 1
