@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/posttrack topics
+	$(BIN)/posttrack show binding-instrument
 
 test: lint types pytest
 

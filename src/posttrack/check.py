@@ -4,48 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cached_property
 
 from posttrack.errors import DataError, Problem
-from posttrack.load import MAX_DATA_BYTES, read_text, shown_path
-from posttrack.match import closest, find_exact
-from posttrack.model import Dataset, Quote, Source
-from posttrack.text import Lines, Normalized, normalize, paragraph_labels
+from posttrack.load import shown_path
+from posttrack.match import SourceText, closest, find_exact, read_source
+from posttrack.model import Dataset, Quote
 
-MAX_SOURCE_BYTES = MAX_DATA_BYTES
 _PARA = re.compile(r"para \d+(?:\([a-z]+\))*")
-
-
-@dataclass
-class SourceText:
-    """A source's text, normalised once, with line and paragraph lookups."""
-
-    source: Source
-    raw: str
-
-    @cached_property
-    def normalized(self) -> Normalized:
-        return normalize(self.raw)
-
-    @cached_property
-    def lines(self) -> Lines:
-        return Lines(self.raw)
-
-    @cached_property
-    def labels(self) -> list[str | None]:
-        return paragraph_labels(self.raw)
-
-    def line_of(self, normalized_offset: int) -> tuple[int, int]:
-        return self.lines.locate(self.normalized.starts[normalized_offset])
-
-    def label_at(self, line: int) -> str | None:
-        return self.labels[line - 1] if 0 < line <= len(self.labels) else None
-
-
-def read_source(source: Source) -> SourceText:
-    """Read a source's text (UTF-8, size-capped); raises DataError naming the file."""
-    return SourceText(source, read_text(source.file, shown_path(source.file), MAX_SOURCE_BYTES))
 
 
 def _where_agrees(where: str, label: str | None) -> bool:

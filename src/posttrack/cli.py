@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from posttrack import records, render
-from posttrack.errors import DataError, ExitStatus, PosttrackError
+from posttrack.dates import Date
+from posttrack.errors import DataError, ExitStatus, PosttrackError, UsageError
 from posttrack.render import Format, Listing
 
 app = typer.Typer(
@@ -118,6 +119,95 @@ def sources(
         caption=render.DATE_CAPTION,
     )
     render.write_listing(listing, fmt, sys.stdout, no_color=no_color)
+
+
+def _date(text: str, what: str) -> Date:
+    from posttrack.dates import DateFormatError, parse_date
+
+    try:
+        return parse_date(text)
+    except DateFormatError as error:
+        raise UsageError(f"{what}: {error}") from None
+
+
+@app.command()
+def show(
+    topic: Annotated[
+        str, typer.Argument(help="Topic id, title or alias; forgiving of case and typos.")
+    ],
+    since: Annotated[str | None, typer.Option(help="Only positions from this date on.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only positions up to this date.")] = None,
+    quotes: Annotated[bool, typer.Option("--quotes/--no-quotes", help="Show the evidence.")] = True,
+    fmt: FormatOption = Format.auto,
+    data: DataOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Show how a topic's position evolved: each dated position, its shift, summary and quotes."""
+    from posttrack.load import load_dataset
+    from posttrack.match import quote_lines, resolve_topic
+    from posttrack.timeline import history
+
+    start = _date(since, "--since") if since else None
+    end = _date(until, "--until") if until else None
+    dataset = load_dataset(data)
+    chosen = resolve_topic(dataset, topic)
+    entries = history(dataset, chosen.id, start, end)
+    lines = quote_lines(dataset, [e.position for e in entries]) if quotes else {}
+    rows = [records.entry_record(e, chosen, lines, quotes=quotes) for e in entries]
+    ref = records.topic_ref(chosen)
+    resolved = render.resolve(fmt, sys.stdout)
+    if resolved is Format.table:
+        render.write_timeline(
+            ref, rows, dataset.state, sys.stdout, no_color=no_color, quotes=quotes
+        )
+        return
+    listing = Listing("entries", rows, render.SHOW_COLUMNS, extra={"topic": ref})
+    render.write_listing(listing, resolved, sys.stdout, no_color=no_color)
+
+
+@app.command()
+def diff(
+    start: Annotated[str, typer.Argument(metavar="A", help="A date: 2020, 2021-12 or 2024-07-11.")],
+    end: Annotated[str, typer.Argument(metavar="B", help="A date; may be earlier than A.")],
+    topic: Annotated[
+        list[str] | None,
+        typer.Option("--topic", "-t", help="Only this topic (repeatable).", show_default=False),
+    ] = None,
+    changed_only: Annotated[bool, typer.Option(help="Leave out unchanged topics.")] = False,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when anything changed, like git diff.")
+    ] = False,
+    quotes: Annotated[
+        bool, typer.Option("--quotes/--no-quotes", help="One quote each side, in the table.")
+    ] = False,
+    fmt: FormatOption = Format.auto,
+    data: DataOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Compare every topic's position as of two dates (a year means its end)."""
+    from posttrack.load import load_dataset
+    from posttrack.match import quote_lines, resolve_topic
+    from posttrack.timeline import diff as diff_dates
+
+    first, second = _date(start, "A"), _date(end, "B")
+    dataset = load_dataset(data)
+    topics = list(dict.fromkeys(resolve_topic(dataset, t).id for t in topic or []))
+    changes = diff_dates(dataset, first, second, topics or None)
+    if changed_only:
+        changes = [c for c in changes if c.changed]
+    positions = [e.position for c in changes for e in (c.before, c.after) if e is not None]
+    lines = quote_lines(dataset, positions)
+    rows = [records.change_record(c, lines) for c in changes]
+    resolved = render.resolve(fmt, sys.stdout)
+    document = {"from": first.text, "to": second.text, "changes": rows}
+    if resolved is Format.table:
+        render.write_diff_table(document, sys.stdout, no_color=no_color, quotes=quotes)
+    else:
+        extra = {"from": first.text, "to": second.text}
+        listing = Listing("changes", rows, render.DIFF_COLUMNS, extra=extra)
+        render.write_listing(listing, resolved, sys.stdout, no_color=no_color)
+    if exit_code and any(c.changed for c in changes):
+        raise typer.Exit(ExitStatus.NOT_FOUND)
 
 
 @app.command()

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
-from posttrack.text import Normalized, normalize_query
+from posttrack.errors import DataError, UsageError
+from posttrack.load import MAX_DATA_BYTES, read_text, shown_path
+from posttrack.model import Dataset, Position, Quote, Source, Topic
+from posttrack.text import Lines, Normalized, normalize, normalize_query, paragraph_labels
+
+MAX_SOURCE_BYTES = MAX_DATA_BYTES
 
 _ELLIPSIS = re.compile(r"\s*\.\.\.\s*")
 
@@ -16,6 +22,54 @@ class Span:
 
     start: int
     end: int
+
+
+@dataclass
+class SourceText:
+    """A source's text, normalised once, with line and paragraph lookups."""
+
+    source: Source
+    raw: str
+
+    @cached_property
+    def normalized(self) -> Normalized:
+        return normalize(self.raw)
+
+    @cached_property
+    def lines(self) -> Lines:
+        return Lines(self.raw)
+
+    @cached_property
+    def labels(self) -> list[str | None]:
+        return paragraph_labels(self.raw)
+
+    def line_of(self, normalized_offset: int) -> tuple[int, int]:
+        return self.lines.locate(self.normalized.starts[normalized_offset])
+
+    def label_at(self, line: int) -> str | None:
+        return self.labels[line - 1] if 0 < line <= len(self.labels) else None
+
+
+def read_source(source: Source) -> SourceText:
+    """Read a source's text (UTF-8, size-capped); raises DataError naming the file."""
+    return SourceText(source, read_text(source.file, shown_path(source.file), MAX_SOURCE_BYTES))
+
+
+def quote_lines(dataset: Dataset, positions: list[Position]) -> dict[Quote, int | None]:
+    """The line where each quote of these positions starts in its source (None if not found)."""
+    texts: dict[str, SourceText | None] = {}
+    lines: dict[Quote, int | None] = {}
+    for position in positions:
+        if position.source not in texts:
+            try:
+                texts[position.source] = read_source(dataset.sources[position.source])
+            except DataError:
+                texts[position.source] = None
+        text = texts[position.source]
+        for quote in position.quotes:
+            spans = find_exact(text.normalized, quote.text) if text else []
+            lines[quote] = text.line_of(spans[0].start)[0] if text and spans else None
+    return lines
 
 
 def quote_parts(quote: str) -> list[str]:
@@ -69,3 +123,55 @@ def _whole_words(text: str, start: int, end: int) -> Span:
     while end < len(text) and text[end].isalnum():
         end += 1
     return Span(start, max(end, start + 1))
+
+
+# --- topic names as users type them -------------------------------------------
+
+_TYPO_SCORE = 80.0  # a name this close (0-100) to exactly one topic is taken as meant
+_SUGGEST_SCORE = 50.0  # below this a topic is no suggestion at all
+
+
+def _key(name: str) -> str:
+    return " ".join(normalize_query(name).replace("_", " ").split())
+
+
+def resolve_topic(dataset: Dataset, name: str) -> Topic:
+    """A topic by id, title or alias, in any case, by a unique prefix or with a small typo.
+
+    Raises UsageError with the nearest topics when the name is unknown or ambiguous.
+    """
+    names: dict[str, str] = {}
+    for topic in dataset.topics.values():
+        for each in (topic.id, topic.title, *topic.aliases):
+            names.setdefault(_key(each), topic.id)
+    wanted = _key(name)
+    if not wanted:
+        raise UsageError("a topic name is empty; see 'posttrack topics'")
+    if wanted in names:
+        return dataset.topics[names[wanted]]
+    # a prefix of any word ("law" is in two topics' names; "disinfo" in one)
+    prefixed = sorted({t for key, t in names.items() if f" {key}".find(f" {wanted}") != -1})
+    if len(prefixed) == 1:
+        return dataset.topics[prefixed[0]]
+    if len(prefixed) > 1:
+        raise UsageError(f"topic '{name}' is ambiguous; did you mean {_listing(prefixed)}?")
+    from rapidfuzz import fuzz, process
+
+    scored: dict[str, float] = {}
+    for key, score, _ in process.extract(wanted, list(names), scorer=fuzz.ratio, limit=None):
+        topic_id = names[key]
+        scored[topic_id] = max(scored.get(topic_id, 0.0), float(score))
+    ranked = sorted(scored, key=lambda t: -scored[t])
+    close = [t for t in ranked if scored[t] >= _TYPO_SCORE]
+    if len(close) == 1:
+        return dataset.topics[close[0]]
+    nearest = close or [t for t in ranked[:3] if scored[t] >= _SUGGEST_SCORE]
+    suggestion = f"; did you mean {_listing(nearest)}?" if nearest else ""
+    raise UsageError(f"unknown topic '{name}'{suggestion} ('posttrack topics' lists them)")
+
+
+def _listing(ids: list[str], most: int = 5) -> str:
+    quoted = [f"'{i}'" for i in ids[:most]]
+    if len(ids) > most:
+        return ", ".join(quoted) + f" or {len(ids) - most} more"
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]

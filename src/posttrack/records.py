@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from posttrack.errors import Problem
-from posttrack.model import Dataset, Source
-from posttrack.timeline import TopicSummary
+from posttrack.model import Dataset, Quote, Source, Topic
+from posttrack.timeline import Change, Entry, TopicSummary, word_diff
 
 SCHEMA_VERSION = 1
 Record = dict[str, Any]
@@ -63,4 +63,62 @@ def dataset_record(dataset: Dataset) -> Record:
         "state": dataset.state,
         "edition": dataset.edition,
         "digest": dataset.digest,
+    }
+
+
+def entry_record(
+    entry: Entry, topic: Topic, lines: dict[Quote, int | None], *, quotes: bool = True
+) -> Record:
+    """A dated position as `show` and `diff` give it."""
+    position, source = entry.position, entry.source
+    return {
+        "date": position.date.text,
+        "date_precision": position.date.precision,
+        "date_qualifier": position.date.qualifier,
+        "source": source.id,
+        "source_title": source.short,
+        "voice": source.voice,
+        "kind": source.kind,
+        "stance": position.stance,
+        "level": position.level,
+        "level_label": topic.level_label(position.level),
+        "scale_max": max((s.level for s in topic.scale), default=None),
+        "shift": entry.shift,
+        "summary": position.summary,
+        "original": position.original,
+        "note": position.note,
+        # why the date is what it is: the position's own note, else its source's
+        "date_note": position.note
+        or (source.note if position.date.text == source.issued.text else None),
+        "quotes": [
+            {"text": q.text, "where": q.where, "line": lines.get(q)} for q in position.quotes
+        ]
+        if quotes
+        else [],
+    }
+
+
+def topic_ref(topic: Topic) -> Record:
+    return {
+        "id": topic.id,
+        "title": topic.title,
+        "description": topic.description,
+        "scale": [{"level": s.level, "label": s.label} for s in topic.scale],
+    }
+
+
+def change_record(change: Change, lines: dict[Quote, int | None]) -> Record:
+    """One topic's difference between two dates as `diff` gives it."""
+    before = entry_record(change.before, change.topic, lines) if change.before else None
+    after = entry_record(change.after, change.topic, lines) if change.after else None
+    ops = word_diff(before["stance"] if before else "", after["stance"] if after else "")
+    return {
+        "topic": change.topic.id,
+        "title": change.topic.title,
+        "change": change.change,
+        "from": before,
+        "to": after,
+        "carried_forward": change.carried_forward,
+        "stated": after["date"] if after else None,
+        "stance_diff": [{"op": op, "text": text} for op, text in ops],
     }

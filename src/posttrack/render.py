@@ -62,13 +62,17 @@ class Column:
     style: str = ""
     justify: str = "left"
     display: Callable[[Record], str] | None = None  # what a person sees in a table
+    value: Callable[[Record], Any] | None = None  # the field in machine formats, if not record[key]
     no_wrap: bool = False
     min_width: int | None = None
     table: bool = True  # shown in the table for people
     machine: bool = True  # shown in plain, csv, tsv and md
 
     def human(self, record: Record) -> str:
-        return self.display(record) if self.display else cell(record.get(self.key))
+        return self.display(record) if self.display else self.text(record)
+
+    def text(self, record: Record) -> str:
+        return cell(self.value(record) if self.value else record.get(self.key))
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def write_listing(
     columns = [c for c in listing.columns if c.machine]
     keys = [c.key for c in columns]
     if fmt is Format.json:
-        stream.write(dump_json({listing.name: listing.records, **(listing.extra or {})}) + "\n")
+        stream.write(dump_json({**(listing.extra or {}), listing.name: listing.records}) + "\n")
     elif fmt is Format.jsonl:
         for record in listing.records:
             stream.write(dump_jsonl(record) + "\n")
@@ -139,15 +143,15 @@ def write_listing(
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(keys)
-        writer.writerows([cell(r.get(k)) for k in keys] for r in listing.records)
+        writer.writerows([c.text(r) for c in columns] for r in listing.records)
         stream.write(buffer.getvalue())
     elif fmt is Format.tsv:
         stream.write("\t".join(keys) + "\n")
         for record in listing.records:
-            stream.write("\t".join(_tsv_field(cell(record.get(k))) for k in keys) + "\n")
+            stream.write("\t".join(_tsv_field(c.text(record)) for c in columns) + "\n")
     elif fmt is Format.plain:
         for record in listing.records:
-            stream.write("\t".join(safe(_tsv_field(cell(record.get(k)))) for k in keys) + "\n")
+            stream.write("\t".join(safe(_tsv_field(c.text(record))) for c in columns) + "\n")
     elif fmt is Format.md:
         stream.write("| " + " | ".join(c.header for c in columns) + " |\n")
         stream.write("|" + "|".join("---" for _ in columns) + "|\n")
@@ -233,3 +237,241 @@ PROBLEM_COLUMNS = (
     Column("severity", "severity"),
     Column("message", "message"),
 )
+
+
+# --- show: a topic's timeline -------------------------------------------------
+
+SHIFT_MARKS = {
+    "first": ("○", "first", "bold blue"),
+    "same": ("=", "same", "dim"),
+    "stronger": ("▲", "stronger", "bold green"),
+    "weaker": ("▼", "weaker", "bold red"),
+    "changed": ("◆", "changed", "bold yellow"),
+}
+
+
+def _quotes_field(record: Record) -> str:
+    return " | ".join(f"{q['text']} ({q['where']})" for q in record.get("quotes", []))
+
+
+SHOW_COLUMNS = (
+    Column("date", "date", no_wrap=True),
+    Column("source", "source"),
+    Column("voice", "voice"),
+    Column("shift", "shift"),
+    Column("level", "level"),
+    Column("stance", "stance"),
+    Column("summary", "summary"),
+    Column("quotes", "quotes", value=_quotes_field),
+)
+
+
+def voice_note(record: Record, state: str) -> str:
+    """Say plainly whose words these are."""
+    whose = f"{state}'s" if state else "the state's"
+    if record["voice"] == "secondary":
+        return f"secondary: an analyst's account, not {whose} own words"
+    if record["voice"] == "reported":
+        return f"reported: {whose} own office reporting the speaker's words"
+    return f"primary: {whose} own words"
+
+
+def _level_bar(record: Record) -> str:
+    level, top = record.get("level"), record.get("scale_max")
+    if not isinstance(level, int) or not isinstance(top, int):
+        return ""
+    return "■" * level + "□" * max(top - level, 0) + f" {level}/{top}"
+
+
+class _Rail:
+    """A renderable that hangs content off a timeline rail: date, marker, then `│` below."""
+
+    def __init__(self, label: str, marker: str, style: str, content: Any, gutter: int) -> None:
+        self.label, self.marker, self.style = label, marker, style
+        self.content, self.gutter = content, gutter
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+        from rich.style import Style
+
+        bold, dim, marker = Style(bold=True), Style(dim=True), Style.parse(self.style)
+
+        width = max(options.max_width - self.gutter - 3, 20)
+        lines = console.render_lines(self.content, options.update(width=width), pad=False)
+        for index, line in enumerate(lines):
+            label = self.label if index == 0 else ""
+            rail = self.marker if index == 0 else "│"
+            yield Segment(label.ljust(self.gutter) + " ", bold if index == 0 else None)
+            yield Segment(rail, marker if index == 0 else dim)
+            yield Segment(" ")
+            yield from line
+            yield Segment.line()
+
+
+def write_timeline(
+    topic: Record,
+    entries: list[Record],
+    state: str,
+    stream: IO[str],
+    *,
+    no_color: bool,
+    quotes: bool,
+) -> None:
+    """`show` for people: a vertical timeline that shows strength at a glance."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    console = make_console(stream, no_color)
+    head = Text()
+    head.append(safe(topic["title"]), "bold")
+    head.append(f"  {safe(topic['id'])}", "cyan")
+    console.print(head)
+    console.print(Text(safe(topic["description"]), "dim"))
+    if topic["scale"]:
+        scale = Text("scale: ", "dim")
+        for index, step in enumerate(topic["scale"]):
+            if index:
+                scale.append("  <  ", "dim")
+            scale.append(f"{step['level']} {safe(step['label'])}")
+        console.print(scale)
+    if not entries:
+        console.print(Text("no positions in this period", "italic"))
+        return
+    console.print()
+    gutter = max(len(e["date"]) for e in entries)
+    for index, entry in enumerate(entries):
+        mark, word, style = SHIFT_MARKS[entry["shift"]]
+        title = Text()
+        title.append(f"{mark} {word}", style)
+        if bar := _level_bar(entry):
+            title.append(f"  {bar}", style)
+        title.append("  ")
+        title.append(safe(entry["stance"]), "bold")
+        source = Text()
+        source.append(safe(entry["source_title"]), "cyan")
+        source.append(f" ({safe(entry['source'])})", "dim")
+        voice_style = {"secondary": "magenta", "reported": "yellow"}.get(entry["voice"], "dim")
+        source.append(" · ")
+        source.append(voice_note(entry, state), voice_style)
+        lines: list[Any] = [title, source]
+        if entry["original"]:
+            lines.append(Text(f"reporting: {safe(entry['original'])}", "magenta"))
+        if entry["date_qualifier"]:
+            why = f": {safe(entry['date_note'])}" if entry["date_note"] else ""
+            lines.append(Text(f"date {entry['date_qualifier']}{why}", "dim"))
+        lines.append(Text(safe(entry["summary"])))
+        if quotes:
+            for quote in entry["quotes"]:
+                where = quote["where"] + (f", line {quote['line']}" if quote["line"] else "")
+                line = Text("“", "dim")
+                line.append(safe(quote["text"]), "italic")
+                line.append("”  ", "dim")
+                line.append(safe(where), "dim")
+                lines.append(Padding(line, (0, 0, 0, 2)))
+        if index < len(entries) - 1:
+            lines.append(Text(""))
+        console.print(_Rail(entry["date"], "●", style, Group(*lines), gutter))
+    uncertain = any(e["date_qualifier"] for e in entries)
+    if uncertain:
+        console.print(Text(f"\n{DATE_CAPTION}", "dim"))
+
+
+# --- diff: two dates side by side ---------------------------------------------
+
+CHANGE_STYLES = {
+    "new": "bold blue",
+    "unchanged": "dim",
+    "changed": "bold yellow",
+    "stronger": "bold green",
+    "weaker": "bold red",
+    "absent": "bold magenta",
+}
+
+
+def word_diff_text(ops: list[Record]) -> str:
+    """`[-old words-]{+new words+}`, as git diff --word-diff writes it."""
+    parts: list[str] = []
+    for op in ops:
+        text = str(op["text"])
+        parts.append({"delete": f"[-{text}-]", "insert": f"{{+{text}+}}"}.get(op["op"], text))
+    return " ".join(parts)
+
+
+def _side(key: str, field: str) -> Callable[[Record], Any]:
+    return lambda record: record[key][field] if record.get(key) else None
+
+
+DIFF_COLUMNS = (
+    Column("topic", "topic"),
+    Column("change", "change"),
+    Column("from_date", "from_date", value=_side("from", "date")),
+    Column("from_level", "from_level", value=_side("from", "level")),
+    Column("from_stance", "from_stance", value=_side("from", "stance")),
+    Column("to_date", "to_date", value=_side("to", "date")),
+    Column("to_level", "to_level", value=_side("to", "level")),
+    Column("to_stance", "to_stance", value=_side("to", "stance")),
+    Column(
+        "carried_forward",
+        "carried_forward",
+        value=lambda r: "yes" if r["carried_forward"] else "no",
+    ),
+    Column("stance_diff", "stance_diff", value=lambda r: word_diff_text(r["stance_diff"])),
+)
+
+
+def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quotes: bool) -> None:
+    """`diff` for people: a compact side-by-side table, changes highlighted."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    start, end = document["from"], document["to"]
+    table = Table(
+        title=Text(f"Positions as of {safe(start)} and as of {safe(end)}"),
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        show_lines=quotes,
+    )
+    table.add_column("topic", style="cyan", no_wrap=True)
+    table.add_column(f"as of {safe(start)}", ratio=1)
+    table.add_column(f"as of {safe(end)}", ratio=1)
+    table.add_column("change", no_wrap=True)
+
+    def side(record: Record | None, ops: list[Record], drop: str) -> Any:
+        if record is None:
+            return Text("no position", "dim italic")
+        text = Text()
+        text.append(f"{safe(record['date'])}  ", "bold")
+        if bar := _level_bar(record):
+            text.append(f"{bar}  ", "dim")
+        for index, op in enumerate(o for o in ops if o["op"] != drop):
+            if index:
+                text.append(" ")
+            style = {"delete": "red strike", "insert": "green"}.get(op["op"], "")
+            text.append(safe(op["text"]), style if len(ops) > 1 else "")
+        if record["voice"] != "primary":
+            text.append(
+                f"  ({record['voice']})", "magenta" if record["voice"] == "secondary" else "yellow"
+            )
+        if not quotes or not record["quotes"]:
+            return text
+        first = record["quotes"][0]
+        quote = Text(f"“{safe(first['text'])}” {safe(first['where'])}", "dim italic")
+        return Group(text, quote)
+
+    for change in document["changes"]:
+        ops = change["stance_diff"]
+        label = Text(change["change"], CHANGE_STYLES[change["change"]])
+        if change["carried_forward"] and change["to"]:
+            label.append(f"\nnot restated;\nstated {safe(change['to']['date'])}", "dim")
+        table.add_row(
+            safe(change["topic"]),
+            side(change["from"], ops, "insert"),
+            side(change["to"], ops, "delete"),
+            label,
+        )
+    make_console(stream, no_color).print(table)

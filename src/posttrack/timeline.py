@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from posttrack.dates import Date
-from posttrack.model import Dataset, Source, Topic
+from posttrack.model import Dataset, Position, Source, Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +33,117 @@ def source_positions(dataset: Dataset) -> list[tuple[Source, int]]:
     for position in dataset.positions:
         counts[position.source] += 1
     return [(source, counts[source.id]) for source in dataset.sources.values()]
+
+
+# --- a topic's history, the position as of a date, the difference of two dates ---
+
+SHIFTS = ("first", "same", "stronger", "weaker", "changed")
+CHANGES = ("new", "unchanged", "changed", "stronger", "weaker", "absent")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One dated position in a topic's history, with its shift from the one before."""
+
+    position: Position
+    source: Source
+    shift: str  # one of SHIFTS
+
+
+def compare(topic: Topic, before: Position, after: Position) -> str:
+    """How `after` differs from `before`: same, stronger, weaker or changed.
+
+    By the topic's scale where both have a level; otherwise by the stance's words.
+    """
+    if topic.scale and before.level is not None and after.level is not None:
+        if after.level > before.level:
+            return "stronger"
+        if after.level < before.level:
+            return "weaker"
+        return "same"
+    same_words = " ".join(before.stance.casefold().split()) == " ".join(
+        after.stance.casefold().split()
+    )
+    return "same" if same_words else "changed"
+
+
+def history(
+    dataset: Dataset, topic_id: str, since: Date | None = None, until: Date | None = None
+) -> list[Entry]:
+    """The topic's positions in date order with shifts; `since`/`until` filter what is shown,
+    but each shift is still measured against the position before it, shown or not."""
+    topic = dataset.topics[topic_id]
+    entries: list[Entry] = []
+    previous: Position | None = None
+    for position in dataset.positions_for(topic_id):
+        shift = "first" if previous is None else compare(topic, previous, position)
+        entries.append(Entry(position, dataset.sources[position.source], shift))
+        previous = position
+    return [
+        e
+        for e in entries
+        if (since is None or e.position.date.end >= since.start)
+        and (until is None or e.position.date.start <= until.end)
+    ]
+
+
+def as_of(dataset: Dataset, topic_id: str, when: Date) -> Entry | None:
+    """The latest position known to have been stated by the end of `when`'s period."""
+    stated = [e for e in history(dataset, topic_id) if e.position.date.end <= when.end]
+    return stated[-1] if stated else None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One topic's position as of A and as of B, and what changed."""
+
+    topic: Topic
+    change: str  # one of CHANGES
+    before: Entry | None
+    after: Entry | None
+    carried_forward: bool  # B's position was stated before B's period
+
+    @property
+    def changed(self) -> bool:
+        return self.change != "unchanged"
+
+
+def _within(date: Date, period: Date) -> bool:
+    return period.start <= date.start and date.end <= period.end
+
+
+def diff(dataset: Dataset, start: Date, end: Date, topics: list[str] | None = None) -> list[Change]:
+    """For each topic (in dataset order) with a position as of either date: the change."""
+    changes = []
+    for topic_id in topics or list(dataset.topics):
+        topic = dataset.topics[topic_id]
+        before, after = as_of(dataset, topic_id, start), as_of(dataset, topic_id, end)
+        if before is None and after is None:
+            continue
+        if before is None:
+            change = "new"
+        elif after is None:
+            change = "absent"
+        elif before.position is after.position:
+            change = "unchanged"
+        else:
+            shift = compare(topic, before.position, after.position)
+            change = "unchanged" if shift == "same" else shift
+        carried = after is not None and not _within(after.position.date, end)
+        changes.append(Change(topic, change, before, after, carried))
+    return changes
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The word-level difference of two texts: (op, words) with op equal, delete or insert."""
+    from difflib import SequenceMatcher
+
+    old, new = before.split(), after.split()
+    ops: list[tuple[str, str]] = []
+    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("equal", "delete", "replace") and i2 > i1:
+            ops.append(("equal" if tag == "equal" else "delete", " ".join(old[i1:i2])))
+        if tag in ("insert", "replace") and j2 > j1:
+            ops.append(("insert", " ".join(new[j1:j2])))
+    return ops
