@@ -46,3 +46,39 @@ def test_readme_topics_example_is_real(cli: Callable[..., Result]) -> None:
     out = cli("topics", "--data", str(SHIPPED)).out
     cut = "".join("\t".join(line.split("\t")[:5]) + "\n" for line in out.splitlines())
     assert f"$ posttrack topics | cut -f1-5\n{cut}```" in README
+
+
+def _console_block(command: str) -> str:
+    """The output the README shows under `$ posttrack COMMAND`."""
+    start = README.index(f"$ posttrack {command}\n") + len(f"$ posttrack {command}\n")
+    return README[start : README.index("```", start)]
+
+
+def _stripped(text: str) -> str:
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "show binding-instrument --no-quotes",
+        "diff 2020 2024 -t binding -t ihl -t cbms",
+        "sources",
+    ],
+)
+def test_readme_terminal_examples_are_real(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("POSTTRACK_DATA", str(SHIPPED))
+    result = cli(*command.split(), "-f", "table")  # what a terminal shows (auto)
+    assert result.code == 0
+    assert _stripped(result.out).rstrip("\n") == _console_block(command).rstrip("\n")
+
+
+def test_readme_show_plain_example_is_real(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTTRACK_DATA", str(SHIPPED))
+    out = cli("show", "militarization").out
+    cut = "".join("\t".join(line.split("\t")[:4]) + "\n" for line in out.splitlines())
+    assert _console_block("show militarization | cut -f1-4") == cut
