@@ -22,6 +22,11 @@ CASES: list[tuple[str, list[str]]] = [
     ("topics -f plain", [*POSTTRACK, "topics", "-f", "plain"]),
     ("topics -f table", [*POSTTRACK, "topics", "-f", "table"]),
     ("sources -f json", [*POSTTRACK, "sources", "-f", "json"]),
+    ("show binding-instrument -f json", [*POSTTRACK, "show", "binding-instrument", "-f", "json"]),
+    ("show binding-instrument -f plain", [*POSTTRACK, "show", "binding-instrument", "-f", "plain"]),
+    ("show binding-instrument -f table", [*POSTTRACK, "show", "binding-instrument", "-f", "table"]),
+    ("diff 2020 2024 -f json", [*POSTTRACK, "diff", "2020", "2024", "-f", "json"]),
+    ("diff 2020 2024 -f table", [*POSTTRACK, "diff", "2020", "2024", "-f", "table"]),
     ("check", [*POSTTRACK, "check"]),
 ]
 
