@@ -213,3 +213,21 @@ def test_ambiguous_topic_lists_the_candidates(cli: Cli) -> None:
     assert result.err == (
         "posttrack: error: topic 'law' is ambiguous; did you mean 'ihl' or 'international-law'?\n"
     )
+
+
+@pytest.mark.usefixtures("shipped")
+def test_shift_and_change_values_are_the_documented_ones(cli: Cli) -> None:
+    from posttrack.timeline import CHANGES, SHIFTS
+
+    assert SHIFTS == ("first", "same", "stronger", "weaker", "changed")
+    assert CHANGES == ("new", "unchanged", "changed", "stronger", "weaker", "absent")
+    shifts = {
+        e["shift"]
+        for topic in ("binding-instrument", "ihl", "norms", "cbms")
+        for e in json.loads(cli("show", topic, "-f", "json").out)["entries"]
+    }
+    assert shifts <= set(SHIFTS)
+    changes = {
+        c["change"] for c in json.loads(cli("diff", "2024", "2020", "-f", "json").out)["changes"]
+    }
+    assert changes <= set(CHANGES)

@@ -52,3 +52,8 @@ class DataError(PosttrackError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(str(problems[0]) if problems else "invalid dataset")
+
+    @classmethod
+    def at(cls, path: str, line: int, column: int, message: str) -> DataError:
+        """One problem at one place."""
+        return cls([Problem(path, line, column, message)])

@@ -57,36 +57,21 @@ def read_text(path: Path, shown: str, limit: int) -> str:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise DataError(
-                [
-                    Problem(
-                        shown,
-                        0,
-                        0,
-                        f"the file is {size:,} bytes, over the "
-                        f"{limit:,}-byte limit; is it the right file?",
-                    )
-                ]
+            message = (
+                f"the file is {size:,} bytes, over the {limit:,}-byte limit; is it the right file?"
             )
+            raise DataError.at(shown, 0, 0, message)
         raw = path.read_bytes()
     except OSError as error:
-        raise DataError([Problem(shown, 0, 0, f"cannot read the file: {error.strerror}")]) from None
+        raise DataError.at(shown, 0, 0, f"cannot read the file: {error.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise DataError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    column,
-                    f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
-                )
-            ]
-        ) from None
+        message = f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8"
+        raise DataError.at(shown, line, column, message) from None
     return text.removeprefix("\ufeff")
 
 
@@ -463,16 +448,8 @@ def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
     document = read_yaml(text, shown)
     v = _Validator(shown, file.parent)
     if not isinstance(document, YMap):
-        raise DataError(
-            [
-                Problem(
-                    shown,
-                    1,
-                    1,
-                    "the dataset must be a mapping with 'sources', 'topics' and 'positions'",
-                )
-            ]
-        )
+        message = "the dataset must be a mapping with 'sources', 'topics' and 'positions'"
+        raise DataError.at(shown, 1, 1, message)
     v.keys(document, "the dataset", ("sources", "topics", "positions"), ("dataset",))
     meta = document.get("dataset")
     title, state, edition = "", "", ""

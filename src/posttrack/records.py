@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from posttrack.errors import Problem
-from posttrack.model import Dataset, Quote, Source, Topic
+from posttrack.model import Quote, Source, Topic
 from posttrack.timeline import Change, Entry, TopicSummary, word_diff
 
 SCHEMA_VERSION = 1
@@ -25,8 +25,12 @@ def topic_record(summary: TopicSummary) -> Record:
         "first": summary.first.text if summary.first else None,
         "last": summary.last.text if summary.last else None,
         "description": topic.description,
-        "scale": [{"level": s.level, "label": s.label} for s in topic.scale],
+        "scale": scale_record(topic),
     }
+
+
+def scale_record(topic: Topic) -> list[Record]:
+    return [{"level": step.level, "label": step.label} for step in topic.scale]
 
 
 def source_record(source: Source, positions: int) -> Record:
@@ -54,15 +58,6 @@ def problem_record(problem: Problem) -> Record:
         "column": problem.column,
         "severity": problem.severity,
         "message": problem.message,
-    }
-
-
-def dataset_record(dataset: Dataset) -> Record:
-    return {
-        "title": dataset.title,
-        "state": dataset.state,
-        "edition": dataset.edition,
-        "digest": dataset.digest,
     }
 
 
@@ -103,7 +98,7 @@ def topic_ref(topic: Topic) -> Record:
         "id": topic.id,
         "title": topic.title,
         "description": topic.description,
-        "scale": [{"level": s.level, "label": s.label} for s in topic.scale],
+        "scale": scale_record(topic),
     }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from posttrack.errors import DataError, Problem
+from posttrack.errors import DataError
 
 MAX_DEPTH = 64
 MAX_VALUES = 1_000_000  # after expanding aliases
@@ -68,7 +68,7 @@ def read_yaml(text: str, path: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     def fail(mark: Mark, message: str) -> DataError:
-        return DataError([Problem(path, mark[0], mark[1], message)])
+        return DataError.at(path, mark[0], mark[1], message)
 
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
@@ -173,7 +173,7 @@ def read_yaml(text: str, path: str) -> Any:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = f"invalid YAML: {error.problem or error.context}"
-        raise DataError([Problem(path, line, column, message)]) from None
+        raise DataError.at(path, line, column, message) from None
     except yaml.YAMLError as error:
-        raise DataError([Problem(path, 0, 0, f"invalid YAML: {error}")]) from None
+        raise DataError.at(path, 0, 0, f"invalid YAML: {error}") from None
     return root[0] if root else None
