@@ -215,7 +215,7 @@ def check(
     fmt: FormatOption = Format.auto, data: DataOption = None, no_color: NoColorOption = False
 ) -> None:
     """Validate the dataset and prove every quote is in its source (exit 1 on problems)."""
-    from posttrack.check import run_check
+    from posttrack.check import check_summary, count_errors, run_check
     from posttrack.load import load_dataset
 
     try:
@@ -224,22 +224,19 @@ def check(
         problems, status, summary = error.problems, ExitStatus.ERROR, "the dataset does not load"
     else:
         problems = list(run_check(dataset))
-        errors = sum(p.severity == "error" for p in problems)
-        quotes = sum(len(p.quotes) for p in dataset.positions)
+        errors = count_errors(problems)
         status = ExitStatus.NOT_FOUND if errors else ExitStatus.OK
-        summary = (
-            f"{len(dataset.positions)} positions, {quotes} quotes, "
-            f"{len(dataset.sources)} sources, {len(dataset.topics)} topics: "
-            + (f"{errors} problem(s)" if errors else "every quote found in its source")
-        )
-    errors = sum(p.severity == "error" for p in problems)
+        summary = check_summary(dataset, errors)
     resolved = render.resolve(fmt, sys.stdout)
     if resolved in (Format.plain, Format.table):
         render.write_lines([str(p) for p in problems], sys.stdout)
     else:
         rows = [records.problem_record(p) for p in problems]
         listing = Listing(
-            "problems", rows, render.PROBLEM_COLUMNS, extra={"ok": errors == 0, "summary": summary}
+            "problems",
+            rows,
+            render.PROBLEM_COLUMNS,
+            extra={"ok": count_errors(problems) == 0, "summary": summary},
         )
         render.write_listing(listing, resolved, sys.stdout, no_color=no_color)
     sys.stderr.write(f"check: {render.safe(summary)}\n")
