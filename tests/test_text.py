@@ -123,3 +123,25 @@ def test_paragraph_labels_follow_the_documents_numbering() -> None:
     assert label_of("2020-oewg-working-paper", "development and hamper the efforts") == "para 27"
     assert label_of("2020-oewg-working-paper", "OEWSG") == "para 23"
     assert label_of("2024-07-11-jadoon-unidir-press-release", "common heritage") is None
+
+
+# pieces of text like the sources': words, markup, footnotes, odd Unicode
+_PIECES = st.sampled_from(
+    [*"abcXYZ 019.,;()\n\t-_*#\\/<>", "<sup>1</sup>", "\n---\n", "\n- ", "“", "’", "–",
+     "é", "e\u0301", "ß", "ﬁ", "\u00a0", "\ufeff", "\u00ad", "\u2028"]
+)
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_fast_normalisation_equals_the_mapped_one(text: str) -> None:
+    from posttrack.text import normalize_fast
+
+    assert normalize_fast(text) == normalize(text).text
+
+
+def test_fast_normalisation_of_the_shipped_sources() -> None:
+    from posttrack.text import normalize_fast
+
+    for path in sorted((SHIPPED / "sources").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert normalize_fast(text) == normalize(text).text, path.name

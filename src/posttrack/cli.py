@@ -12,6 +12,7 @@ import typer
 from posttrack import records, render
 from posttrack.dates import Date
 from posttrack.errors import DataError, ExitStatus, PosttrackError, UsageError
+from posttrack.model import Source
 from posttrack.render import Format, Listing
 
 app = typer.Typer(
@@ -208,6 +209,99 @@ def diff(
         render.write_listing(listing, resolved, sys.stdout, no_color=no_color)
     if exit_code and any(c.changed for c in changes):
         raise typer.Exit(ExitStatus.NOT_FOUND)
+
+
+@app.command()
+def cite(
+    quote: Annotated[str, typer.Argument(help="The quote; - reads one quote per line from stdin.")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Search these files and directories (.txt, .md) instead of the dataset's sources.",
+            show_default=False,
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source", "-s", help="Only this source id (repeatable).", show_default=False
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many places per quote.")] = 5,
+    min_score: Annotated[
+        float, typer.Option(min=0, max=100, help="Claim nothing that scores below this.")
+    ] = 80.0,
+    fmt: FormatOption = Format.auto,
+    data: DataOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Find where a quote is in the sources: source, date, voice, line, paragraph, exact span."""
+    from posttrack import cite as finder
+    from posttrack.load import load_dataset, shown_path
+
+    quotes = _read_quotes(quote)
+    dataset = None if paths and data is None else load_dataset(data)
+    by_file: dict[Path, Source | None] = {}
+    if paths:
+        if source:
+            raise UsageError("--source picks dataset sources; it does not go with PATHs")
+        by_file = dict.fromkeys(finder.collect(paths))
+    else:
+        assert dataset is not None
+        wanted = set(source or dataset.sources)
+        if unknown := sorted(wanted - set(dataset.sources)):
+            raise UsageError(f"unknown source '{unknown[0]}'; 'posttrack sources' lists them")
+        by_file = {s.file.resolve(): s for s in dataset.sources.values() if s.id in wanted}
+    index, warning = finder.open_index()
+    if warning:
+        render.warn(warning)
+    stale, size = index.stale(list(by_file))
+    with render.progress(size, "indexing", sys.stderr) as advance:
+        update = index.refresh(stale, advance)
+    for path, reason in update.failed or []:
+        render.warn(f"{shown_path(path)}: skipped, {reason}")
+    files = index.file_ids(list(by_file))
+    cited_by = finder.CitedBy(dataset.positions if dataset else [])
+    texts: dict[Path, finder.SourceFile] = {}
+    results = []
+    for each in quotes:
+        found = finder.cite(index, files, each, limit=limit, min_score=min_score, cache=texts)
+        matches = []
+        for place in found.places:
+            src = by_file.get(place.file)
+            positions = []
+            if src is not None:
+                text = texts[place.file].text
+                positions = [
+                    {"topic": p.topic, "date": p.date.text, "stance": p.stance}
+                    for p in cited_by.at(src.id, text, place.start, place.end)
+                ]
+            matches.append(records.match_record(place, shown_path(place.file), src, positions))
+        results.append(records.citation_record(found, matches))
+    index.close()
+    resolved = render.resolve(fmt, sys.stdout)
+    state = dataset.state if dataset else ""
+    render.write_citations(
+        results,
+        resolved,
+        sys.stdout,
+        state=state,
+        no_color=no_color,
+        batch=quote == "-",
+        min_score=min_score,
+    )
+    if any(r["verdict"] == "none" for r in results):
+        raise typer.Exit(ExitStatus.NOT_FOUND)
+
+
+def _read_quotes(quote: str) -> list[str]:
+    """The quote, or with `-` the non-blank lines of stdin."""
+    if quote != "-":
+        return [quote]
+    quotes = [line.strip() for line in sys.stdin if line.strip()]
+    if not quotes:
+        raise UsageError("no quotes on stdin: give one quote per line")
+    return quotes
 
 
 @app.command()

@@ -5,11 +5,14 @@ Keys are API: tests pin them; add keys, never remove or rename one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from posttrack.errors import Problem
 from posttrack.model import Quote, Source, Topic
 from posttrack.timeline import Change, Entry, TopicSummary, word_diff
+
+if TYPE_CHECKING:
+    from posttrack.cite import Citation, Place
 
 SCHEMA_VERSION = 1
 Record = dict[str, Any]
@@ -117,3 +120,29 @@ def change_record(change: Change, lines: dict[Quote, int | None]) -> Record:
         "stated": after["date"] if after else None,
         "stance_diff": [{"op": op, "text": text} for op, text in ops],
     }
+
+
+def match_record(place: Place, path: str, source: Source | None, positions: list[Record]) -> Record:
+    """One place a quote was found, as `cite` gives it."""
+    return {
+        "source": source.id if source else None,
+        "path": path,
+        "date": source.issued.text if source else None,
+        "voice": source.voice if source else None,
+        "score": place.score,
+        "verbatim": place.verbatim,
+        "line": place.line,
+        "end_line": place.end_line,
+        "column": place.column,
+        "where": place.where,
+        "text": place.text,
+        "context_before": place.before,
+        "context_after": place.after,
+        "source_title": source.short if source else None,
+        "kind": source.kind if source else None,
+        "positions": positions,
+    }
+
+
+def citation_record(citation: Citation, matches: list[Record]) -> Record:
+    return {"query": citation.query, "verdict": citation.verdict, "matches": matches}

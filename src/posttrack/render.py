@@ -475,3 +475,186 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
             label,
         )
     make_console(stream, no_color).print(table)
+
+
+# --- cite: where a quote is -------------------------------------------------------
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"posttrack: warning: {safe(message)}\n")
+
+
+class _NoProgress:
+    def __enter__(self) -> Callable[[int], None]:
+        return lambda _: None
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+def progress(total: int, what: str, stream: IO[str]) -> Any:
+    """A context giving an `advance(bytes)` callback: a bar on a terminal for a large job."""
+    isatty = getattr(stream, "isatty", None)
+    if total < 4 * 1024 * 1024 or isatty is None or not isatty():
+        return _NoProgress()
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    @contextmanager
+    def bar() -> Any:
+        from rich.console import Console
+
+        with Progress(
+            f"{what}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=Console(file=stream),
+            transient=True,
+        ) as shown:
+            task = shown.add_task(what, total=total)
+            yield lambda size: shown.advance(task, size)
+
+    return bar()
+
+
+def verdict_sentence(result: Record, state: str, min_score: float) -> str:
+    """Say plainly what was found, and whose words they are."""
+    matches = result["matches"]
+    if not matches:
+        return f"Not found: nothing scores {min_score:g} or more."
+    kind = {"verbatim": "Verbatim", "close": "A close match", "partial": "A partial match"}[
+        result["verdict"]
+    ]
+    places = f"{len(matches)} place{'s' if len(matches) > 1 else ''}"
+    voices = {m["voice"] for m in matches}
+    if voices == {None}:
+        return f"{kind}, in {places}."
+    whose = f"{state}'s" if state else "the state's"
+    others = [
+        text
+        for voice, text in (
+            ("reported", "a press release reporting the speaker"),
+            ("secondary", "an analyst's account"),
+        )
+        if voice in voices
+    ]
+    if "primary" in voices:
+        also = f", and in {' and '.join(others)}" if others else ""
+        return f"{kind}, in {whose} own words{also} ({places})."
+    return f"{kind}, but not in {whose} own words: only in {' and '.join(others)} ({places})."
+
+
+def _citation_rows(results: list[Record]) -> list[Record]:
+    rows = []
+    for result in results:
+        for match in result["matches"] or [None]:
+            row = {"query": result["query"], "verdict": result["verdict"]}
+            row.update(match or {})
+            rows.append(row)
+    return rows
+
+
+def _positions_field(record: Record) -> str:
+    return "; ".join(f"{p['topic']} ({p['date']})" for p in record.get("positions") or [])
+
+
+CITE_COLUMNS = (
+    Column("query", "query"),
+    Column("verdict", "verdict"),
+    Column("source", "source"),
+    Column("path", "path"),
+    Column("date", "date"),
+    Column("voice", "voice"),
+    Column("score", "score"),
+    Column("line", "line"),
+    Column("end_line", "end_line"),
+    Column("column", "column"),
+    Column("where", "where"),
+    Column("text", "text"),
+    Column("positions", "positions", value=_positions_field),
+)
+
+
+def write_citations(
+    results: list[Record],
+    fmt: Format,
+    stream: IO[str],
+    *,
+    state: str,
+    no_color: bool,
+    batch: bool,
+    min_score: float,
+) -> None:
+    """`cite` in any format; `plain` is grep-style `path:line:col: score: span`."""
+    if fmt is Format.json:
+        document = {"results": results} if batch else results[0]
+        stream.write(dump_json(document) + "\n")
+    elif fmt is Format.jsonl:
+        for result in results:
+            stream.write(dump_jsonl(result) + "\n")
+    elif fmt is Format.plain:
+        for result in results:
+            for m in result["matches"]:
+                span = " ".join(m["text"].split())
+                stream.write(
+                    safe(f"{m['path']}:{m['line']}:{m['column']}: {m['score']:g}: {span}") + "\n"
+                )
+    elif fmt is Format.table:
+        _write_citation_view(results, stream, state=state, no_color=no_color, min_score=min_score)
+    else:
+        write_listing(Listing("matches", _citation_rows(results), CITE_COLUMNS), fmt, stream)
+
+
+def _write_citation_view(
+    results: list[Record], stream: IO[str], *, state: str, no_color: bool, min_score: float
+) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from posttrack.text import readable
+
+    console = make_console(stream, no_color)
+    styles = {
+        "verbatim": "bold green",
+        "close": "bold yellow",
+        "partial": "yellow",
+        "none": "bold red",
+    }
+    for number, result in enumerate(results):
+        if number:
+            console.print()
+        head = Text("“", "dim")
+        head.append(safe(result["query"]), "italic")
+        head.append("”  ", "dim")
+        head.append(result["verdict"], styles[result["verdict"]])
+        console.print(head)
+        console.print(Text(verdict_sentence(result, state, min_score)))
+        for rank, match in enumerate(result["matches"], 1):
+            top = Text(f"{rank:>2}  ", "dim")
+            top.append(
+                f"{match['score']:g}", styles["verbatim" if match["verbatim"] else "partial"]
+            )
+            if match["source"]:
+                top.append("  ")
+                top.append(safe(match["source_title"] or match["source"]), "cyan")
+                top.append(f" · {safe(match['date'])} · ")
+                top.append(
+                    voice_note(match, state), "magenta" if match["voice"] == "secondary" else ""
+                )
+            lines = [top]
+            place = Text(f"{safe(match['path'])}:{match['line']}:{match['column']}", "dim")
+            if match["where"]:
+                place.append(f" · {safe(match['where'])}", "dim")
+            lines.append(place)
+            quoted = Text("…" if match["context_before"] else "", "dim")
+            quoted.append(safe(match["context_before"]), "dim")
+            quoted.append(safe(readable(match["text"]).strip()), "bold")
+            quoted.append(safe(match["context_after"]), "dim")
+            quoted.append("…" if match["context_after"] else "", "dim")
+            lines.append(quoted)
+            if match["positions"]:
+                lines.append(Text("cited by " + safe(_positions_field(match)), "green"))
+            for line in lines:
+                console.print(Padding(line, (0, 0, 0, 4 if line is not top else 0)))

@@ -37,6 +37,10 @@ _QUOTES = frozenset(
     "'\"`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u2039\u203a\u00ab\u00bb"
 )
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+# invisible: a BOM, zero-width spaces and joiners, the soft hyphen
+_INVISIBLE = frozenset("\ufeff\u200b\u200c\u200d\u2060\u00ad")
+_DROP = _QUOTES | _INVISIBLE
+_FOLD = str.maketrans({**dict.fromkeys(_DROP), **dict.fromkeys(_DASHES, " ")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +61,27 @@ class Normalized:
         return self.original[begin:stop]
 
 
+def _removed(text: str) -> list[tuple[int, int]]:
+    """The [start, end) ranges the markup rules remove, merged and in order."""
+    spans = sorted(
+        (m.start(), m.end())
+        for pattern in _REMOVALS
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _deleted(text: str) -> bytearray:
     mask = bytearray(len(text))
-    for pattern in _REMOVALS:
-        for match in pattern.finditer(text):
-            mask[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+    for start, end in _removed(text):
+        mask[start:end] = b"\x01" * (end - start)
     return mask
 
 
@@ -82,7 +102,7 @@ def normalize(text: str, *, markup: bool = True) -> Normalized:
         cluster = text[i:j]
         folded = cluster if cluster.isascii() else unicodedata.normalize("NFKC", cluster)
         for char in folded.casefold():
-            if char in _QUOTES:
+            if char in _DROP:
                 continue
             kept = char
             if char in _DASHES or char.isspace():
@@ -98,6 +118,44 @@ def normalize(text: str, *, markup: bool = True) -> Normalized:
         starts.pop()
         ends.pop()
     return Normalized(text, "".join(out), tuple(starts), tuple(ends))
+
+
+def normalize_fast(text: str) -> str:
+    """`normalize(text).text` without the offset map, at C speed: what the index stores."""
+    removed = _removed(text)
+    if removed:
+        kept, position = [], 0
+        for start, end in removed:
+            kept.append(text[position:start])
+            position = end
+        kept.append(text[position:])
+        text = "".join(kept)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().translate(_FOLD).split())
+
+
+def readable(text: str) -> str:
+    """Original text for reading on one line: footnote blocks and rules shown as `[…]`,
+    whitespace collapsed (an edge space kept as one space)."""
+    pieces: list[str] = []
+    position = 0
+    blocks = sorted(  # the first two rules: footnote lines and rule lines
+        (m.start(), m.end())
+        for pattern in _REMOVALS[:2]
+        for m in pattern.finditer(text)
+        if m.group().strip()
+    )
+    marked = False
+    for start, end in blocks:
+        if start < position:
+            continue
+        gap = text[position:start]
+        if gap.strip() or not marked:  # one mark for a run of blocks
+            pieces.extend((gap, " […] "))
+        marked, position = True, end
+    pieces.append(text[position:])
+    return re.sub(r"\s+", " ", "".join(pieces))
 
 
 def normalize_query(text: str) -> str:
@@ -122,6 +180,26 @@ class Lines:
 _NUMBERED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(\d{1,3})\.[ \t]")
 _SUBITEM = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?\(?([a-z]{1,4})[.)][ \t]")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+
+
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.+?)[ \t#]*$")
+
+
+def section_labels(text: str) -> list[str | None]:
+    """For each line, the markdown section it is in: `section "Heading"`, or None."""
+    labels: list[str | None] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        if match := _HEADING.match(line):
+            title = " ".join(match[1].replace("*", " ").replace("\\", "").split())
+            current = f'section "{title}"' if title else current
+        labels.append(current)
+    return labels
+
+
+def location_labels(text: str) -> list[str | None]:
+    """The document's own paragraph number for each line, else its section heading."""
+    return [p or s for p, s in zip(paragraph_labels(text), section_labels(text), strict=True)]
 
 
 def paragraph_labels(text: str) -> list[str | None]:

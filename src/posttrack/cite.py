@@ -1,0 +1,363 @@
+"""Find a quote in a set of text files: where exactly it is, and how sure we are.
+
+Candidates come from the on-disk index (an exact phrase query, then 3-word
+shingles ranked by bm25); each candidate chunk is widened with its neighbours
+(a sentence split by a page break or a footnote block is whole again) and
+scored with rapidfuzz on the normalised text; the best places are mapped back
+to the original file through the normaliser's offset map, so every match
+names true lines and shows the exact original span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from posttrack.errors import UsageError
+from posttrack.index import Chunk, Index, phrase, words
+from posttrack.match import quote_parts
+from posttrack.model import Position
+from posttrack.text import Lines, location_labels, normalize, readable
+
+CANDIDATES = 100  # chunks reranked per query, from the shingle query
+SHORT_WORDS = 4  # a quote of fewer words is only ever claimed verbatim
+CLOSE = 90.0  # score from which a match is `close`; below it, `partial`
+MIN_SCORE = 80.0  # default threshold: below it nothing is claimed
+MAX_QUOTE = 5000  # characters; a quote is a sentence or a paragraph, not a document
+CONTEXT = 60  # characters of context shown each side
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A scored place in a file's normalised text (before it is mapped back)."""
+
+    file_id: int
+    start: int  # offsets in the file's whole normalised text
+    end: int
+    score: float
+    verbatim: bool
+    chunks: tuple[Chunk, ...]  # the window it was found in
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A match located in the original file."""
+
+    file: Path
+    score: float
+    verbatim: bool
+    line: int
+    end_line: int
+    column: int
+    text: str  # the exact original span
+    before: str  # a little context, whitespace collapsed
+    after: str
+    where: str | None  # the document's own paragraph number, if it has them
+    start: int  # character offsets in the file's text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    query: str
+    verdict: str  # verbatim, close, partial or none
+    places: list[Place] = field(default_factory=list)
+
+
+def verdict_of(places: Sequence[Place]) -> str:
+    if not places:
+        return "none"
+    best = places[0]
+    if best.verbatim:
+        return "verbatim"
+    return "close" if best.score >= CLOSE else "partial"
+
+
+def check_quote(quote: str) -> list[str]:
+    """The quote's normalised parts; UsageError for an empty or oversized one."""
+    if len(quote) > MAX_QUOTE:
+        raise UsageError(
+            f"the quote is {len(quote):,} characters; cite takes at most {MAX_QUOTE:,} "
+            "(a sentence or a paragraph)"
+        )
+    parts = quote_parts(quote)
+    if not any(words(part) for part in parts):
+        raise UsageError("the quote is empty: give some words to look for")
+    return parts
+
+
+def _queries(parts: list[str]) -> tuple[str, str]:
+    """The exact query (every part as a phrase) and the shingle query (any 3-word run)."""
+    tokens = [words(part) for part in parts]
+    exact = " AND ".join(phrase(t) for t in tokens if t)
+    shingles: list[str] = []
+    for part in tokens:
+        if len(part) < 3:
+            if part:
+                shingles.append(phrase(part))
+            continue
+        shingles.extend(phrase(part[i : i + 3]) for i in range(len(part) - 2))
+    return exact, " OR ".join(dict.fromkeys(shingles))
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """True when [start, end) does not begin or end inside a word."""
+    inside_start = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    inside_end = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return not inside_start and not inside_end
+
+
+def _find_word(text: str, part: str, start: int) -> int:
+    at = text.find(part, start)
+    while at != -1 and not _bounded(text, at, at + len(part)):
+        at = text.find(part, at + 1)
+    return at
+
+
+def _exact_spans(parts: list[str], text: str) -> list[tuple[int, int]]:
+    """Every place the parts occur verbatim, in order, on word boundaries."""
+    spans: list[tuple[int, int]] = []
+    at = _find_word(text, parts[0], 0)
+    while at != -1:
+        end = at + len(parts[0])
+        for part in parts[1:]:
+            found = _find_word(text, part, end)
+            if found == -1:
+                return spans
+            end = found + len(part)
+        spans.append((at, end))
+        at = _find_word(text, parts[0], at + 1)
+    return spans
+
+
+def _align(parts: list[str], text: str, cutoff: float) -> tuple[float, int, int] | None:
+    """The best approximate place of the parts, in order, in `text`: (score, start, end)."""
+    from rapidfuzz import fuzz
+
+    total = weight = 0.0
+    first, position = -1, 0
+    for part in parts:
+        rest = text[position:]
+        if len(rest) >= len(part):
+            found = fuzz.partial_ratio_alignment(part, rest, score_cutoff=cutoff)
+            if found is None:
+                return None
+            score, start, end = found.score, position + found.dest_start, position + found.dest_end
+        else:
+            # shorter than the quote: compare whole, so a short text inside a long quote
+            # cannot score 100
+            score, start, end = fuzz.ratio(part, rest), position, len(text)
+            if score < cutoff:
+                return None
+        total += score * len(part)
+        weight += len(part)
+        first = start if first == -1 else first
+        position = end
+    return total / weight, *_whole_words(text, first, position)
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".)]?!'\"":
+        end -= 1
+    return start, max(end, start + 1)
+
+
+def find_hits(
+    index: Index, file_ids: Sequence[int], parts: list[str], *, min_score: float, limit: int
+) -> list[Hit]:
+    """Scored places for the quote in the indexed files, best first, overlaps removed."""
+    exact_query, shingle_query = _queries(parts)
+    short = sum(len(words(p)) for p in parts) < SHORT_WORDS
+    ids = index.search(exact_query, file_ids, max(limit * 20, CANDIDATES))
+    if not short and shingle_query:
+        ids += index.search(shingle_query, file_ids, CANDIDATES)
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    for chunk_id in dict.fromkeys(ids):
+        if chunk_id in seen:
+            continue
+        seen.add(chunk_id)
+        window = tuple(index.window(chunk_id))
+        if not window:
+            continue
+        text = " ".join(c.text for c in window)
+        base = window[0].norm_start
+        exact = _exact_spans(parts, text)
+        for start, end in exact:
+            hits.append(Hit(window[0].file_id, base + start, base + end, 100.0, True, window))
+        if not exact and not short:
+            found = _align(parts, text, min_score)
+            if found is not None:
+                score, start, end = found
+                hits.append(Hit(window[0].file_id, base + start, base + end, score, False, window))
+    if any(h.verbatim for h in hits):
+        # the quote is there word for word: other passages that merely resemble it are noise
+        hits = [h for h in hits if h.verbatim]
+    hits.sort(key=lambda h: (not h.verbatim, -h.score, h.file_id, h.start))
+    kept: list[Hit] = []
+    for hit in hits:
+        if not any(
+            k.file_id == hit.file_id and k.start < hit.end and hit.start < k.end for k in kept
+        ):
+            kept.append(hit)
+    return kept
+
+
+class SourceFile:
+    """A matched file's text, read once, with its line and paragraph lookups."""
+
+    def __init__(self, path: Path) -> None:
+        self.raw = path.read_bytes()
+        self.text = self.raw.decode("utf-8")
+        self.lines = Lines(self.text)
+        self._labels: list[str | None] | None = None
+
+    def label(self, line: int) -> str | None:
+        if self._labels is None:
+            self._labels = location_labels(self.text)
+        return self._labels[line - 1] if 0 < line <= len(self._labels) else None
+
+    def char_offset(self, byte_offset: int) -> int:
+        return len(self.raw[:byte_offset].decode("utf-8"))
+
+
+def resolve(hit: Hit, path: Path, parts: list[str], cache: dict[Path, SourceFile]) -> Place | None:
+    """Map a hit back to the original file: exact span, lines, column, paragraph."""
+    file = cache.get(path) or cache.setdefault(path, SourceFile(path))
+    begin = file.char_offset(hit.chunks[0].byte_start)
+    stop = file.char_offset(hit.chunks[-1].byte_end)
+    mapped = normalize(file.text[begin:stop])
+    base = hit.chunks[0].norm_start
+    start, end = hit.start - base, hit.end - base
+    if mapped.text != " ".join(c.text for c in hit.chunks):
+        # the window normalised alone differs from its chunks (a rule at a chunk edge):
+        # find the place again in what we can map
+        spans = _exact_spans(parts, mapped.text) if hit.verbatim else []
+        found = spans[0] if spans else _align(parts, mapped.text, 0.0)
+        if found is None:
+            return None
+        start, end = found[-2], found[-1]
+    if not 0 <= start < end <= len(mapped.text):
+        return None
+    first, last = mapped.span(start, end)
+    first, last = begin + first, begin + last
+    line, column = file.lines.locate(first)
+    end_line, _ = file.lines.locate(last - 1)
+    before = _context(file.text[max(first - CONTEXT, 0) : first], at_end=True)
+    after = _context(file.text[last : last + CONTEXT], at_end=False)
+    return Place(
+        path,
+        round(hit.score, 1),
+        hit.verbatim,
+        line,
+        end_line,
+        column,
+        file.text[first:last],
+        before,
+        after,
+        file.label(line),
+        first,
+        last,
+    )
+
+
+def _context(text: str, *, at_end: bool) -> str:
+    """Context beside a span: readable, whitespace collapsed, no word cut in half,
+    and a space kept next to the span only where the text has one."""
+    words_ = readable(text).split(" ")
+    if at_end:
+        return " ".join(words_[1:]) if len(words_) > 1 else text.lstrip()
+    return " ".join(words_[:-1]) if len(words_) > 1 else text.rstrip()
+
+
+def cite(
+    index: Index,
+    files: dict[int, Path],
+    quote: str,
+    *,
+    limit: int = 5,
+    min_score: float = MIN_SCORE,
+    cache: dict[Path, SourceFile] | None = None,
+) -> Citation:
+    """Where `quote` is in the indexed `files` (index id -> path): best places first.
+
+    `cache` keeps the matched files' texts for the caller (and across quotes)."""
+    parts = check_quote(quote)
+    hits = find_hits(index, list(files), parts, min_score=min_score, limit=limit)
+    cache = {} if cache is None else cache
+    places: list[Place] = []
+    for hit in hits:
+        if len(places) >= limit:
+            break
+        place = resolve(hit, files[hit.file_id], parts, cache)
+        if place is not None:
+            places.append(place)
+    return Citation(quote, verdict_of(places), places)
+
+
+# --- the corpus: the dataset's sources, or files and directories given -------
+
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+def collect(paths: Sequence[Path]) -> list[Path]:
+    """Absolute paths of the files to search: files as given, directories' .txt and .md
+    files recursively, each once, in a stable order."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.suffix.lower() in TEXT_SUFFIXES and child.is_file():
+                    found[child.resolve()] = None
+        elif path.is_file():
+            found[path.resolve()] = None
+        else:
+            raise UsageError(f"no file or directory '{path}'")
+    if not found:
+        raise UsageError("no .txt or .md files in " + ", ".join(f"'{p}'" for p in paths))
+    return list(found)
+
+
+def open_index() -> tuple[Index, str | None]:
+    """The index in the user's cache; in memory (with a warning) if the cache is unusable."""
+    import sqlite3
+
+    from posttrack.index import cache_dir
+
+    path = cache_dir() / "index.sqlite"
+    try:
+        return Index(path), None
+    except (OSError, sqlite3.Error) as error:
+        return Index(None), f"cannot use the index at {path} ({error}); indexing in memory"
+
+
+class CitedBy:
+    """Which curated positions quote a given span of a dataset source."""
+
+    def __init__(self, positions: Sequence[Position]) -> None:
+        self.positions = positions
+        self._spans: dict[str, list[tuple[int, int, Position]]] = {}
+
+    def at(self, source: str, text: str, start: int, end: int) -> list[Position]:
+        if source not in self._spans:
+            from posttrack.match import find_exact
+
+            mapped = normalize(text)
+            spans = []
+            for position in self.positions:
+                if position.source != source:
+                    continue
+                for quote in position.quotes:
+                    for span in find_exact(mapped, quote.text):
+                        first, last = mapped.span(span.start, span.end)
+                        spans.append((first, last, position))
+            self._spans[source] = spans
+        found = [p for first, last, p in self._spans[source] if first < end and start < last]
+        return list(dict.fromkeys(found))
