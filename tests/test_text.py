@@ -127,8 +127,23 @@ def test_paragraph_labels_follow_the_documents_numbering() -> None:
 
 # pieces of text like the sources': words, markup, footnotes, odd Unicode
 _PIECES = st.sampled_from(
-    [*"abcXYZ 019.,;()\n\t-_*#\\/<>", "<sup>1</sup>", "\n---\n", "\n- ", "“", "’", "–",
-     "é", "e\u0301", "ß", "ﬁ", "\u00a0", "\ufeff", "\u00ad", "\u2028"]
+    [
+        *"abcXYZ 019.,;()\n\t-_*#\\/<>",
+        "<sup>1</sup>",
+        "\n---\n",
+        "\n- ",
+        "“",
+        "’",
+        "–",
+        "é",
+        "e\u0301",
+        "ß",
+        "ﬁ",
+        "\u00a0",
+        "\ufeff",
+        "\u00ad",
+        "\u2028",
+    ]
 )
 
 

@@ -87,8 +87,9 @@ def check_quote(quote: str) -> list[str]:
     return parts
 
 
-def _queries(parts: list[str]) -> tuple[str, str]:
-    """The exact query (every part as a phrase) and the shingle query (any 3-word run)."""
+def _queries(parts: list[str]) -> tuple[str, str, str]:
+    """The exact query (every part as a phrase), the shingle query (any 3-word run) and
+    the word query (any word)."""
     tokens = [words(part) for part in parts]
     exact = " AND ".join(phrase(t) for t in tokens if t)
     shingles: list[str] = []
@@ -98,7 +99,8 @@ def _queries(parts: list[str]) -> tuple[str, str]:
                 shingles.append(phrase(part))
             continue
         shingles.extend(phrase(part[i : i + 3]) for i in range(len(part) - 2))
-    return exact, " OR ".join(dict.fromkeys(shingles))
+    any_word = " OR ".join(dict.fromkeys(phrase([w]) for part in tokens for w in part))
+    return exact, " OR ".join(dict.fromkeys(shingles)), any_word
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -173,34 +175,46 @@ def find_hits(
     index: Index, file_ids: Sequence[int], parts: list[str], *, min_score: float, limit: int
 ) -> list[Hit]:
     """Scored places for the quote in the indexed files, best first, overlaps removed."""
-    exact_query, shingle_query = _queries(parts)
+    exact_query, shingle_query, word_query = _queries(parts)
     short = sum(len(words(p)) for p in parts) < SHORT_WORDS
-    ids = index.search(exact_query, file_ids, max(limit * 20, CANDIDATES))
-    if not short and shingle_query:
-        ids += index.search(shingle_query, file_ids, CANDIDATES)
     hits: list[Hit] = []
     seen: set[int] = set()
-    for chunk_id in dict.fromkeys(ids):
-        if chunk_id in seen:
-            continue
-        seen.add(chunk_id)
-        window = tuple(index.window(chunk_id))
-        if not window:
-            continue
-        text = " ".join(c.text for c in window)
-        base = window[0].norm_start
-        exact = _exact_spans(parts, text)
-        for start, end in exact:
-            hits.append(Hit(window[0].file_id, base + start, base + end, 100.0, True, window))
-        if not exact and not short:
-            found = _align(parts, text, min_score)
-            if found is not None:
-                score, start, end = found
-                hits.append(Hit(window[0].file_id, base + start, base + end, score, False, window))
+
+    def score(ids: list[int]) -> None:
+        for chunk_id in ids:
+            if chunk_id in seen:
+                continue
+            seen.add(chunk_id)
+            window = tuple(index.window(chunk_id))
+            if not window:
+                continue
+            text = " ".join(c.text for c in window)
+            # a footnote block has no place in the running text: its offsets are its own,
+            # kept apart from the text's by the chunk id
+            base = -chunk_id * 1_000_000 if window[0].aside else window[0].norm_start
+            exact = _exact_spans(parts, text)
+            for start, end in exact:
+                hits.append(Hit(window[0].file_id, base + start, base + end, 100.0, True, window))
+            if not exact and not short:
+                found = _align(parts, text, min_score)
+                if found is not None:
+                    value, start, end = found
+                    hits.append(
+                        Hit(window[0].file_id, base + start, base + end, value, False, window)
+                    )
+
+    score(index.search(exact_query, file_ids, max(limit * 20, CANDIDATES)))
+    if not short and shingle_query:
+        score(index.search(shingle_query, file_ids, CANDIDATES))
+    if not hits:
+        # a quote split across chunks (a page break, a footnote block) may share no
+        # phrase with any one chunk: its rarest words still lead to it
+        score(index.search(word_query, file_ids, CANDIDATES))
     if any(h.verbatim for h in hits):
         # the quote is there word for word: other passages that merely resemble it are noise
         hits = [h for h in hits if h.verbatim]
-    hits.sort(key=lambda h: (not h.verbatim, -h.score, h.file_id, h.start))
+    # best first; equals in document order
+    hits.sort(key=lambda h: (not h.verbatim, -h.score, h.file_id, h.chunks[0].byte_start, h.start))
     kept: list[Hit] = []
     for hit in hits:
         if not any(
@@ -233,8 +247,9 @@ def resolve(hit: Hit, path: Path, parts: list[str], cache: dict[Path, SourceFile
     file = cache.get(path) or cache.setdefault(path, SourceFile(path))
     begin = file.char_offset(hit.chunks[0].byte_start)
     stop = file.char_offset(hit.chunks[-1].byte_end)
-    mapped = normalize(file.text[begin:stop])
-    base = hit.chunks[0].norm_start
+    aside = hit.chunks[0].aside
+    mapped = normalize(file.text[begin:stop], asides=aside)
+    base = -hit.chunks[0].id * 1_000_000 if aside else hit.chunks[0].norm_start
     start, end = hit.start - base, hit.end - base
     if mapped.text != " ".join(c.text for c in hit.chunks):
         # the window normalised alone differs from its chunks (a rule at a chunk edge):

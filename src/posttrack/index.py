@@ -20,7 +20,7 @@ from pathlib import Path
 
 from posttrack.text import normalize_fast
 
-FORMAT = 2  # bump when the schema, chunking or normalisation changes
+FORMAT = 3  # bump when the schema, chunking or normalisation changes
 CACHE_ENV = "POSTTRACK_CACHE"
 CHUNK_BYTES = 2000
 BATCH_BYTES = 8 * 1024 * 1024
@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS chunks(
     id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, seq INTEGER NOT NULL,
     byte_start INTEGER NOT NULL, byte_end INTEGER NOT NULL, line INTEGER NOT NULL,
-    norm_start INTEGER NOT NULL);
+    norm_start INTEGER NOT NULL, aside INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_by_file ON chunks(file_id, seq);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize='unicode61');
 """
@@ -60,6 +60,7 @@ class Chunk:
     byte_end: int
     line: int
     norm_start: int  # offset of its text in the file's whole normalised text
+    aside: bool  # a footnote block: searchable alone, outside the running text
     text: str
 
 
@@ -217,17 +218,22 @@ class Index:
         for start, end in chunk_bounds(data):
             line += data.count(b"\n", seen, start)
             seen = start
-            text = normalize_fast(data[start:end].decode("utf-8"))
-            if not text:
+            chunk = data[start:end].decode("utf-8")
+            text = normalize_fast(chunk)
+            if text:
+                rows.append((file_id, seq, start, end, line, norm, 0))
+                seq += 1
+                norm += len(text) + 1  # chunks join with one space
+            elif text := normalize_fast(chunk, asides=True):
+                # a block of footnotes: out of the running text, but searchable
+                rows.append((file_id, -1, start, end, line, -1, 1))
+            else:
                 continue
-            rows.append((file_id, seq, start, end, line, norm))
             texts.append(text)
-            seq += 1
-            norm += len(text) + 1  # chunks join with one space
         first = self._next_id()
         self.db.executemany(
-            "INSERT INTO chunks(id, file_id, seq, byte_start, byte_end, line, norm_start) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks(id, file_id, seq, byte_start, byte_end, line, norm_start, aside) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(first + i, *row) for i, row in enumerate(rows)],
         )
         self.db.executemany(
@@ -265,18 +271,26 @@ class Index:
         return [row[0] for row in rows]
 
     def window(self, chunk_id: int, reach: int = 1) -> list[Chunk]:
-        """The chunk and up to `reach` stored neighbours on each side, in order."""
-        row = self.db.execute("SELECT file_id, seq FROM chunks WHERE id=?", (chunk_id,)).fetchone()
+        """The chunk and up to `reach` neighbours in the running text on each side, in order
+        (a footnote block stands alone)."""
+        select = (
+            "SELECT c.id, c.file_id, c.seq, c.byte_start, c.byte_end, c.line, c.norm_start, "
+            "c.aside, t.text FROM chunks c JOIN chunk_text t ON t.rowid = c.id "
+        )
+        row = self.db.execute(
+            "SELECT file_id, seq, aside FROM chunks WHERE id=?", (chunk_id,)
+        ).fetchone()
         if row is None:
             return []
-        file_id, seq = row
-        rows = self.db.execute(
-            "SELECT c.id, c.file_id, c.seq, c.byte_start, c.byte_end, c.line, c.norm_start, t.text "
-            "FROM chunks c JOIN chunk_text t ON t.rowid = c.id "
-            "WHERE c.file_id=? AND c.seq BETWEEN ? AND ? ORDER BY c.seq",
-            (file_id, seq - reach, seq + reach),
-        )
-        return [Chunk(*r) for r in rows]
+        file_id, seq, aside = row
+        if aside:
+            rows = self.db.execute(select + "WHERE c.id=?", (chunk_id,))
+        else:
+            rows = self.db.execute(
+                select + "WHERE c.file_id=? AND c.seq BETWEEN ? AND ? ORDER BY c.seq",
+                (file_id, max(seq - reach, 0), seq + reach),
+            )
+        return [Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8]) for r in rows]
 
 
 def words(text: str) -> list[str]:

@@ -588,6 +588,8 @@ def write_citations(
     min_score: float,
 ) -> None:
     """`cite` in any format; `plain` is grep-style `path:line:col: score: span`."""
+    from posttrack.text import readable
+
     if fmt is Format.json:
         document = {"results": results} if batch else results[0]
         stream.write(dump_json(document) + "\n")
@@ -597,7 +599,7 @@ def write_citations(
     elif fmt is Format.plain:
         for result in results:
             for m in result["matches"]:
-                span = " ".join(m["text"].split())
+                span = readable(m["text"]).strip()
                 stream.write(
                     safe(f"{m['path']}:{m['line']}:{m['column']}: {m['score']:g}: {span}") + "\n"
                 )

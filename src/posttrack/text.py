@@ -61,11 +61,12 @@ class Normalized:
         return self.original[begin:stop]
 
 
-def _removed(text: str) -> list[tuple[int, int]]:
-    """The [start, end) ranges the markup rules remove, merged and in order."""
+def _removed(text: str, asides: bool = False) -> list[tuple[int, int]]:
+    """The [start, end) ranges the markup rules remove, merged and in order; with
+    `asides`, footnote lines are read as text rather than removed."""
     spans = sorted(
         (m.start(), m.end())
-        for pattern in _REMOVALS
+        for pattern in (_REMOVALS[1:] if asides else _REMOVALS)
         for m in pattern.finditer(text)
         if m.end() > m.start()
     )
@@ -78,16 +79,17 @@ def _removed(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _deleted(text: str) -> bytearray:
+def _deleted(text: str, asides: bool) -> bytearray:
     mask = bytearray(len(text))
-    for start, end in _removed(text):
+    for start, end in _removed(text, asides):
         mask[start:end] = b"\x01" * (end - start)
     return mask
 
 
-def normalize(text: str, *, markup: bool = True) -> Normalized:
-    """Normalise `text`; with markup=False only Unicode, case, quotes, dashes and spaces."""
-    mask = _deleted(text) if markup else bytearray(len(text))
+def normalize(text: str, *, markup: bool = True, asides: bool = False) -> Normalized:
+    """Normalise `text`; with markup=False only Unicode, case, quotes, dashes and spaces;
+    with asides=True footnote lines are kept as text (to search the footnotes themselves)."""
+    mask = _deleted(text, asides) if markup else bytearray(len(text))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -120,9 +122,9 @@ def normalize(text: str, *, markup: bool = True) -> Normalized:
     return Normalized(text, "".join(out), tuple(starts), tuple(ends))
 
 
-def normalize_fast(text: str) -> str:
+def normalize_fast(text: str, *, asides: bool = False) -> str:
     """`normalize(text).text` without the offset map, at C speed: what the index stores."""
-    removed = _removed(text)
+    removed = _removed(text, asides)
     if removed:
         kept, position = [], 0
         for start, end in removed:
