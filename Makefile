@@ -28,8 +28,13 @@ types: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+# The scale benchmark compares with rg -F and ugrep -Z: installed here if missing
+# (Debian's ripgrep and ugrep). BENCH_SIZES="1 10" makes it quicker.
 bench: $(STAMP)
+	command -v rg >/dev/null && command -v ugrep >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq ripgrep ugrep; }
 	$(BIN)/python bench/startup.py
+	cd bench && ../$(BIN)/python cite_scale.py
 
 fmt: $(STAMP)
 	$(BIN)/ruff format src tests bench

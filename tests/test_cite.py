@@ -348,7 +348,9 @@ def test_quotes_that_are_empty_or_huge_are_usage_errors(cli: Cli) -> None:
 
 def test_file_mode_searches_files_and_directories(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "notes").mkdir()
-    (tmp_path / "notes" / "a.md").write_text("# Notes\n\nThe **common heritage** of mankind.\n")
+    (tmp_path / "notes" / "a.md").write_text(
+        "# Title\n## Notes\nThe **common heritage** of mankind.\n"
+    )
     (tmp_path / "notes" / "b.txt").write_text("Nothing here.\n\nOr here.\n")
     (tmp_path / "notes" / "skip.pdf").write_text("common heritage\n")
     single = tmp_path / "one.txt"
@@ -362,7 +364,7 @@ def test_file_mode_searches_files_and_directories(cli: Cli, tmp_path: Path) -> N
         ("a.md", 3, 7, None),
         ("one.txt", 2, 1, None),
     ]
-    assert document["matches"][0]["where"] == 'section "Notes"'
+    assert document["matches"][0]["where"] == 'section "Notes"'  # the first heading is a title
     missing = cli("cite", "x", str(tmp_path / "nowhere"))
     assert (missing.code, missing.err) == (
         2,

@@ -160,3 +160,15 @@ def test_fast_normalisation_of_the_shipped_sources() -> None:
     for path in sorted((SHIPPED / "sources").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert normalize_fast(text) == normalize(text).text, path.name
+
+
+def test_sections_skip_the_documents_title() -> None:
+    from posttrack.text import section_labels
+
+    assert section_labels("# PAKISTAN\ntext\n### **Part one**\nmore\n") == [
+        None,
+        None,
+        'section "Part one"',
+        'section "Part one"',
+        'section "Part one"',
+    ]

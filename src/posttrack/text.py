@@ -191,10 +191,13 @@ def section_labels(text: str) -> list[str | None]:
     """For each line, the markdown section it is in: `section "Heading"`, or None."""
     labels: list[str | None] = []
     current: str | None = None
+    headings = 0
     for line in text.split("\n"):
         if match := _HEADING.match(line):
+            headings += 1
             title = " ".join(match[1].replace("*", " ").replace("\\", "").split())
-            current = f'section "{title}"' if title else current
+            if headings > 1 and title:  # the first heading is the document's title
+                current = f'section "{title}"'
         labels.append(current)
     return labels
 
