@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 
 import pytest
@@ -64,13 +65,16 @@ def _stripped(text: str) -> str:
         "show binding-instrument --no-quotes",
         "diff 2020 2024 -t binding -t ihl -t cbms",
         "sources",
+        'cite "common heritage"',
+        'cite "it is esential to develop a legaly binding internatinal instrument"',
     ],
 )
 def test_readme_terminal_examples_are_real(
     cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
     monkeypatch.setenv("POSTTRACK_DATA", str(SHIPPED))
-    result = cli(*command.split(), "-f", "table")  # what a terminal shows (auto)
+    monkeypatch.chdir(REPO)  # paths in the examples are relative to the repository
+    result = cli(*shlex.split(command), "-f", "table")  # what a terminal shows (auto)
     assert result.code == 0
     assert _stripped(result.out).rstrip("\n") == _console_block(command).rstrip("\n")
 
@@ -82,3 +86,12 @@ def test_readme_show_plain_example_is_real(
     out = cli("show", "militarization").out
     cut = "".join("\t".join(line.split("\t")[:4]) + "\n" for line in out.splitlines())
     assert _console_block("show militarization | cut -f1-4") == cut
+
+
+def test_readme_cite_plain_example_is_real(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTTRACK_DATA", str(SHIPPED))
+    monkeypatch.chdir(REPO)
+    quote = "These peaceful means include but are not limited to inquiry, mediation"
+    assert cli("cite", quote).out == _console_block(f'cite "{quote}"')
