@@ -431,3 +431,49 @@ def test_every_reported_span_normalises_to_what_matched(
     assert text.split("\n")[place.line - 1][place.column - 1 :].startswith(
         place.text.split("\n")[0]
     )
+
+
+def test_an_unusable_cache_falls_back_to_memory(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be\n")
+    monkeypatch.setenv("POSTTRACK_CACHE", str(blocker))
+    result = cli("cite", "common heritage", "-f", "plain")
+    assert result.code == 0
+    assert result.out.count("common heritage") == 2
+    assert result.err.startswith(
+        f"posttrack: warning: cannot use the index at {blocker}/index.sqlite"
+    )
+    assert result.err.endswith("; indexing in memory\n")
+
+
+def test_a_file_that_is_not_utf8_is_skipped_with_a_warning(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("the common heritage of mankind\n")
+    (tmp_path / "bad.txt").write_bytes(b"common heritage \xff\n")
+    result = cli("cite", "common heritage", str(tmp_path), "-f", "plain")
+    assert result.code == 0
+    assert result.out.endswith("good.txt:1:5: 100: common heritage\n")
+    assert result.err.endswith("bad.txt: skipped, not UTF-8 (byte 16)\n")
+
+
+def test_a_progress_bar_only_for_a_large_job_on_a_terminal() -> None:
+    from posttrack import render
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet = io.StringIO()
+    with render.progress(100 * 1024 * 1024, "indexing", quiet) as advance:
+        advance(1024)
+    assert quiet.getvalue() == ""
+    small = Terminal()
+    with render.progress(1024, "indexing", small) as advance:
+        advance(1024)
+    assert small.getvalue() == ""
+    shown = Terminal()
+    with render.progress(8 * 1024 * 1024, "indexing", shown) as advance:
+        advance(4 * 1024 * 1024)
+        advance(4 * 1024 * 1024)
+    assert "indexing" in shown.getvalue()
