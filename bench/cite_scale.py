@@ -38,7 +38,12 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str, int]:
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     out = process.stdout.read() if process.stdout else b""
     _, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, out.decode(), os.waitstatus_to_exitcode(status)
+    return (
+        time.perf_counter() - start,
+        usage.ru_maxrss / 1024,
+        out.decode(),
+        os.waitstatus_to_exitcode(status),
+    )
 
 
 def correct(query: Query, document: dict, directory: Path) -> bool:
@@ -47,7 +52,10 @@ def correct(query: Query, document: dict, directory: Path) -> bool:
     if not document["matches"]:
         return False
     top = document["matches"][0]
-    if Path(top["path"]).resolve() == (directory / query.file).resolve() and abs(top["line"] - query.line) <= 3:
+    if (
+        Path(top["path"]).resolve() == (directory / query.file).resolve()
+        and abs(top["line"] - query.line) <= 3
+    ):
         return True
     # the same passage, word for word, in another place is a right answer too
     return normalize(top["text"]).text == query.passage
@@ -75,13 +83,13 @@ def bench_size(mb: float) -> dict[str, str]:
     index_path = Path(env["POSTTRACK_CACHE"]) / "index.sqlite"
     started = time.perf_counter()
     index = Index(index_path)
-    index.refresh([f.resolve() for f in files])
+    index.refresh([str(f.resolve()) for f in files])
     build = time.perf_counter() - started
     touched = files[:: max(len(files) // max(len(files) // 100, 1), 1)][: max(len(files) // 100, 1)]
     for f in touched:
         f.write_text(f.read_text(encoding="utf-8") + "\nA closing remark.\n", encoding="utf-8")
     started = time.perf_counter()
-    update = index.refresh([f.resolve() for f in files])
+    update = index.refresh([str(f.resolve()) for f in files])
     rebuild = time.perf_counter() - started
     index.close()
     size_mb = index_path.stat().st_size / 1e6
@@ -92,7 +100,9 @@ def bench_size(mb: float) -> dict[str, str]:
     right: dict[str, int] = dict.fromkeys(KINDS, 0)
     peaks = []
     for query in asked:
-        wall, peak, out, _ = run([*posttrack, query.text, str(directory), "-f", "json", "--limit", "1"], env)
+        wall, peak, out, _ = run(
+            [*posttrack, query.text, str(directory), "-f", "json", "--limit", "1"], env
+        )
         latency[query.kind].append(wall)
         peaks.append(peak)
         right[query.kind] += correct(query, json.loads(out), directory)
@@ -100,7 +110,7 @@ def bench_size(mb: float) -> dict[str, str]:
     # the engine alone, in one process: what the index and rerank cost without start-up
     engine: dict[str, list[float]] = {k: [] for k in KINDS}
     index = Index(index_path)
-    resolved = [f.resolve() for f in files]
+    resolved = [str(f.resolve()) for f in files]
     index.refresh(resolved)
     ids = index.file_ids(resolved)
     for query in asked:
@@ -115,7 +125,11 @@ def bench_size(mb: float) -> dict[str, str]:
             rg.append(run(["rg", "-F", "-n", query.text, str(directory)], env)[0])
     if shutil.which("ugrep"):
         for query in [q for q in asked if q.kind == "typos"][:BASELINE_QUERIES]:
-            ug.append(run(["ugrep", "-r", "-n", "-i", "-F", "-Zbest3", query.text, str(directory)], env)[0])
+            ug.append(
+                run(["ugrep", "-r", "-n", "-i", "-F", "-Zbest3", query.text, str(directory)], env)[
+                    0
+                ]
+            )
 
     present = [k for k in KINDS if k != "absent"]
     recall = sum(right[k] for k in present) / sum(len(latency[k]) for k in present)
@@ -138,7 +152,9 @@ def bench_size(mb: float) -> dict[str, str]:
     if rg:
         row["exact / rg -F"] = f"{statistics.median(latency['exact']) / statistics.median(rg):.2f}x"
     if ug:
-        row["typos / ugrep -Z"] = f"{statistics.median(latency['typos']) / statistics.median(ug):.3f}x"
+        row["typos / ugrep -Z"] = (
+            f"{statistics.median(latency['typos']) / statistics.median(ug):.3f}x"
+        )
     row["peak MiB (warm)"] = f"{max(peaks):.0f}"
     return row
 

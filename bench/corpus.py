@@ -9,6 +9,7 @@ quotes and dashes. Everything is seeded: the same size gives the same corpus.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -22,8 +23,24 @@ VERSION = 2
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE.parent / "data" / "sources"
 KINDS = ("exact", "reformatted", "typos", "truncated", "absent")
-COUNTRIES = ["Pakistan", "Brazil", "Kenya", "Indonesia", "Norway", "Mexico", "Egypt", "Japan",
-             "Ghana", "Chile", "Viet Nam", "Canada", "Morocco", "Fiji", "Estonia", "Peru"]
+COUNTRIES = [
+    "Pakistan",
+    "Brazil",
+    "Kenya",
+    "Indonesia",
+    "Norway",
+    "Mexico",
+    "Egypt",
+    "Japan",
+    "Ghana",
+    "Chile",
+    "Viet Nam",
+    "Canada",
+    "Morocco",
+    "Fiji",
+    "Estonia",
+    "Peru",
+]
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+|[.,;:]")
 
 
@@ -43,7 +60,7 @@ def _model(rng: random.Random) -> dict[str, list[str]]:
         text = re.sub(r"<[^>]+>|[*_#\\]|https?://\S+", " ", text)
         words += _TOKEN.findall(text)
     successors: dict[str, list[str]] = {}
-    for a, b in zip(words, words[1:], strict=False):
+    for a, b in itertools.pairwise(words):
         successors.setdefault(a, []).append(b)
     del rng
     return successors
@@ -57,8 +74,8 @@ def _sentence(model: dict[str, list[str]], rng: random.Random) -> str:
         options = model.get(out[-1]) or ["and"]
         word = rng.choice(options)
         if rng.random() < 0.03:
-            word = rng.choice(COUNTRIES + [str(rng.randint(1, 2030))])
-        if word == "." and len(out) >= target or len(out) > 60:
+            word = rng.choice([*COUNTRIES, str(rng.randint(1, 2030))])
+        if (word == "." and len(out) >= target) or len(out) > 60:
             break
         if word in ".;:":
             continue
@@ -101,7 +118,10 @@ def _wrap(paragraph: str, width: int) -> str:
 def _document(model: dict[str, list[str]], rng: random.Random, size: int) -> tuple[str, list[str]]:
     country = rng.choice(COUNTRIES)
     numbered, wrapped = rng.random() < 0.5, rng.random() < 0.3
-    parts = [f"## Statement by {country}\n\n**New York, {rng.randint(1, 28)} March {rng.randint(2019, 2025)}**\n"]
+    parts = [
+        f"## Statement by {country}\n\n"
+        f"**New York, {rng.randint(1, 28)} March {rng.randint(2019, 2025)}**\n"
+    ]
     sentences: list[str] = []
     number, note, length = 0, 0, 0
     while length < size:
@@ -118,7 +138,10 @@ def _document(model: dict[str, list[str]], rng: random.Random, size: int) -> tup
             # a page break with its footnotes in the middle of a sentence
             cut = body.rfind(" ", 0, len(body) // 2)
             if cut > 0:
-                block = f"\n\n---\n\n<sup>{note}</sup> Report of the Secretary-General A/{rng.randint(70, 79)}/{rng.randint(100, 999)}.\n\n"
+                symbol = f"A/{rng.randint(70, 79)}/{rng.randint(100, 999)}"
+                block = (
+                    f"\n\n---\n\n<sup>{note}</sup> Report of the Secretary-General {symbol}.\n\n"
+                )
                 body = body[:cut] + block + body[cut + 1 :]
         parts.append(body + "\n")
         length += len(body)
@@ -128,7 +151,11 @@ def _document(model: dict[str, list[str]], rng: random.Random, size: int) -> tup
 def generate(directory: Path, megabytes: float, seed: int = 7) -> list[Path]:
     """Write the corpus (about `megabytes` MB of ~11 KB documents) unless it is there."""
     stamp = directory / "corpus.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == {"version": VERSION, "mb": megabytes, "seed": seed}:
+    if stamp.exists() and json.loads(stamp.read_text()) == {
+        "version": VERSION,
+        "mb": megabytes,
+        "seed": seed,
+    }:
         return sorted(directory.rglob("*.txt"))
     shutil.rmtree(directory, ignore_errors=True)
     rng = random.Random(seed)
@@ -196,7 +223,9 @@ def queries(directory: Path, files: list[Path], per_kind: int, seed: int = 11) -
                     continue
                 text = original
             elif kind == "truncated":
-                sentence_start = [i for i, w in enumerate(words) if i and words[i - 1].endswith(".")]
+                sentence_start = [
+                    i for i, w in enumerate(words) if i and words[i - 1].endswith(".")
+                ]
                 if not sentence_start:
                     continue
                 start = rng.choice(sentence_start)
@@ -206,7 +235,11 @@ def queries(directory: Path, files: list[Path], per_kind: int, seed: int = 11) -
                 text = re.sub(r"<sup>\d+</sup>|[*\\]", "", raw[begin:end])
                 text = " ".join(text.split())
             else:
-                clean = " ".join(re.sub(r"<sup>\d+</sup>|[*\\]|\n\n---\n\n.*?\n\n", " ", original, flags=re.S).split())
+                clean = " ".join(
+                    re.sub(
+                        r"<sup>\d+</sup>|[*\\]|\n\n---\n\n.*?\n\n", " ", original, flags=re.S
+                    ).split()
+                )
                 text = _reformat(clean, rng) if kind == "reformatted" else _typos(clean, rng)
             line = raw.count("\n", 0, begin) + 1
             found.append(Query(kind, text, str(path.relative_to(directory)), line, passage))

@@ -421,8 +421,8 @@ def test_every_reported_span_normalises_to_what_matched(
     end = data.draw(st.integers(start + 4, len(words_)))
     quote = " ".join(words_[start:end])
     index = Index(None)
-    index.refresh([doc.resolve()])
-    result = cite(index, index.file_ids([doc.resolve()]), quote)
+    index.refresh([str(doc.resolve())])
+    result = cite(index, index.file_ids([str(doc.resolve())]), quote)
     assert result.verdict == "verbatim"
     place = result.places[0]
     assert normalize(place.text).text == " ".join(quote_parts(quote))

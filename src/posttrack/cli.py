@@ -241,7 +241,7 @@ def cite(
 
     quotes = _read_quotes(quote)
     dataset = None if paths and data is None else load_dataset(data)
-    by_file: dict[Path, Source | None] = {}
+    by_file: dict[str, Source | None] = {}
     if paths:
         if source:
             raise UsageError("--source picks dataset sources; it does not go with PATHs")
@@ -251,15 +251,15 @@ def cite(
         wanted = set(source or dataset.sources)
         if unknown := sorted(wanted - set(dataset.sources)):
             raise UsageError(f"unknown source '{unknown[0]}'; 'posttrack sources' lists them")
-        by_file = {s.file.resolve(): s for s in dataset.sources.values() if s.id in wanted}
+        by_file = {str(s.file.resolve()): s for s in dataset.sources.values() if s.id in wanted}
     index, warning = finder.open_index()
     if warning:
         render.warn(warning)
     stale, size = index.stale(list(by_file))
     with render.progress(size, "indexing", sys.stderr) as advance:
-        update = index.refresh(stale, advance)
+        update = index.refresh(list(by_file), advance, stale=stale)
     for path, reason in update.failed or []:
-        render.warn(f"{shown_path(path)}: skipped, {reason}")
+        render.warn(f"{shown_path(Path(path))}: skipped, {reason}")
     files = index.file_ids(list(by_file))
     cited_by = finder.CitedBy(dataset.positions if dataset else [])
     texts: dict[Path, finder.SourceFile] = {}
@@ -268,7 +268,7 @@ def cite(
         found = finder.cite(index, files, each, limit=limit, min_score=min_score, cache=texts)
         matches = []
         for place in found.places:
-            src = by_file.get(place.file)
+            src = by_file.get(str(place.file))
             positions = []
             if src is not None:
                 text = texts[place.file].text

@@ -72,7 +72,7 @@ class Update:
     indexed: int = 0  # files read and (re)indexed
     unchanged: int = 0  # files whose stat matched: not read at all
     bytes: int = 0  # bytes read
-    failed: list[tuple[Path, str]] | None = None
+    failed: list[tuple[str, str]] | None = None
 
 
 def chunk_bounds(data: bytes) -> Iterator[tuple[int, int]]:
@@ -144,30 +144,33 @@ class Index:
 
     # -- building -------------------------------------------------------------
 
-    def stale(self, files: Sequence[Path]) -> tuple[list[Path], int]:
-        """The files whose stat differs from the index's record, and their total size."""
+    def stale(self, files: Sequence[str]) -> tuple[list[str], int]:
+        """The files (absolute paths, as strings: at 10,000 files a Path each costs more
+        than the stat) whose stat differs from the index's record, and their total size."""
         known = {
             row[0]: row[1:]
             for row in self.db.execute("SELECT path, size, mtime_ns, ctime_ns, inode FROM files")
         }
         stale, size = [], 0
         for file in files:
-            info = file.stat()
-            if known.get(str(file)) != (
-                info.st_size,
-                info.st_mtime_ns,
-                info.st_ctime_ns,
-                info.st_ino,
-            ):
+            info = os.stat(file)
+            if known.get(file) != (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
                 stale.append(file)
                 size += info.st_size
         return stale, size
 
     def refresh(
-        self, files: Sequence[Path], progress: Callable[[int], None] | None = None
+        self,
+        files: Sequence[str],
+        progress: Callable[[int], None] | None = None,
+        *,
+        stale: Sequence[str] | None = None,
     ) -> Update:
-        """Bring the index up to date for `files` (absolute paths); read only what changed."""
-        stale, _ = self.stale(files)
+        """Bring the index up to date for `files` (absolute paths); read only what changed.
+
+        `stale`, when the caller has just computed it with `stale()`, saves a second look."""
+        if stale is None:
+            stale = self.stale(files)[0]
         update = Update(files=len(files), unchanged=len(files) - len(stale), failed=[])
         pending = 0
         for file in stale:
@@ -182,11 +185,12 @@ class Index:
         self.db.commit()
         return update
 
-    def _index_file(self, file: Path, update: Update) -> int:
-        info = file.stat()
-        data = file.read_bytes()
-        record = (str(file), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        row = self.db.execute("SELECT id FROM files WHERE path=?", (str(file),)).fetchone()
+    def _index_file(self, file: str, update: Update) -> int:
+        info = os.stat(file)
+        with open(file, "rb") as handle:
+            data = handle.read()
+        record = (file, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        row = self.db.execute("SELECT id FROM files WHERE path=?", (file,)).fetchone()
         if row is not None:
             file_id = row[0]
             self.db.execute(
@@ -248,14 +252,11 @@ class Index:
 
     # -- querying -------------------------------------------------------------
 
-    def file_ids(self, files: Sequence[Path]) -> dict[int, Path]:
+    def file_ids(self, files: Sequence[str]) -> dict[int, str]:
         """The index's ids of these files (those that were indexed without error)."""
-        by_path = {str(f): f for f in files}
-        found: dict[int, Path] = {}
-        for file_id, path in self.db.execute("SELECT id, path FROM files WHERE error IS NULL"):
-            if path in by_path:
-                found[file_id] = by_path[path]
-        return found
+        wanted = set(files)
+        rows = self.db.execute("SELECT id, path FROM files WHERE error IS NULL")
+        return {file_id: path for file_id, path in rows if path in wanted}
 
     def search(self, query: str, file_ids: Sequence[int], limit: int) -> list[int]:
         """Chunk ids that may hold `query` (an FTS5 expression), best bm25 first."""
