@@ -16,7 +16,7 @@ from pathlib import Path
 
 from posttrack.errors import UsageError
 from posttrack.index import Chunk, Index, phrase, words
-from posttrack.match import quote_parts
+from posttrack.match import exact_spans, quote_parts, whole_words
 from posttrack.model import Position
 from posttrack.text import Lines, location_labels, normalize, readable
 
@@ -103,36 +103,6 @@ def _queries(parts: list[str]) -> tuple[str, str, str]:
     return exact, " OR ".join(dict.fromkeys(shingles)), any_word
 
 
-def _bounded(text: str, start: int, end: int) -> bool:
-    """True when [start, end) does not begin or end inside a word."""
-    inside_start = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
-    inside_end = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
-    return not inside_start and not inside_end
-
-
-def _find_word(text: str, part: str, start: int) -> int:
-    at = text.find(part, start)
-    while at != -1 and not _bounded(text, at, at + len(part)):
-        at = text.find(part, at + 1)
-    return at
-
-
-def _exact_spans(parts: list[str], text: str) -> list[tuple[int, int]]:
-    """Every place the parts occur verbatim, in order, on word boundaries."""
-    spans: list[tuple[int, int]] = []
-    at = _find_word(text, parts[0], 0)
-    while at != -1:
-        end = at + len(parts[0])
-        for part in parts[1:]:
-            found = _find_word(text, part, end)
-            if found == -1:
-                return spans
-            end = found + len(part)
-        spans.append((at, end))
-        at = _find_word(text, parts[0], at + 1)
-    return spans
-
-
 def _align(parts: list[str], text: str, cutoff: float) -> tuple[float, int, int] | None:
     """The best approximate place of the parts, in order, in `text`: (score, start, end)."""
     from rapidfuzz import fuzz
@@ -156,19 +126,7 @@ def _align(parts: list[str], text: str, cutoff: float) -> tuple[float, int, int]
         weight += len(part)
         first = start if first == -1 else first
         position = end
-    return total / weight, *_whole_words(text, first, position)
-
-
-def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and not text[start].isalnum():
-        start += 1
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".)]?!'\"":
-        end -= 1
-    return start, max(end, start + 1)
+    return total / weight, *whole_words(text, first, position)
 
 
 def find_hits(
@@ -192,7 +150,7 @@ def find_hits(
             # a footnote block has no place in the running text: its offsets are its own,
             # kept apart from the text's by the chunk id
             base = -chunk_id * 1_000_000 if window[0].aside else window[0].norm_start
-            exact = _exact_spans(parts, text)
+            exact = exact_spans(parts, text)
             for start, end in exact:
                 hits.append(Hit(window[0].file_id, base + start, base + end, 100.0, True, window))
             if not exact and not short:
@@ -206,7 +164,7 @@ def find_hits(
     score(index.search(exact_query, file_ids, max(limit * 20, CANDIDATES)))
     if not short and shingle_query:
         score(index.search(shingle_query, file_ids, CANDIDATES))
-    if not seen:
+    if not seen and not short:
         # a quote split across chunks (a page break, a footnote block) may share no
         # phrase with any one chunk: its rarest words still lead to it
         score(index.search(word_query, file_ids, CANDIDATES))
@@ -254,7 +212,7 @@ def resolve(hit: Hit, path: Path, parts: list[str], cache: dict[Path, SourceFile
     if mapped.text != " ".join(c.text for c in hit.chunks):
         # the window normalised alone differs from its chunks (a rule at a chunk edge):
         # find the place again in what we can map
-        spans = _exact_spans(parts, mapped.text) if hit.verbatim else []
+        spans = exact_spans(parts, mapped.text) if hit.verbatim else []
         found = spans[0] if spans else _align(parts, mapped.text, 0.0)
         if found is None:
             return None

@@ -78,27 +78,41 @@ def quote_parts(quote: str) -> list[str]:
     return [part for part in parts if part]
 
 
+def _bounded(text: str, start: int, end: int) -> bool:
+    """True when [start, end) does not begin or end inside a word."""
+    inside_start = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    inside_end = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return not inside_start and not inside_end
+
+
+def _find_word(text: str, part: str, start: int) -> int:
+    at = text.find(part, start)
+    while at != -1 and not _bounded(text, at, at + len(part)):
+        at = text.find(part, at + 1)
+    return at
+
+
+def exact_spans(parts: list[str], text: str) -> list[tuple[int, int]]:
+    """Every place the normalised parts occur verbatim, in order, on word boundaries."""
+    spans: list[tuple[int, int]] = []
+    if not parts:
+        return spans
+    at = _find_word(text, parts[0], 0)
+    while at != -1:
+        end = at + len(parts[0])
+        for part in parts[1:]:
+            found = _find_word(text, part, end)
+            if found == -1:
+                return spans
+            end = found + len(part)
+        spans.append((at, end))
+        at = _find_word(text, parts[0], at + 1)
+    return spans
+
+
 def find_exact(source: Normalized, quote: str) -> list[Span]:
     """Every place the quote occurs verbatim (after normalisation), parts in order."""
-    parts = quote_parts(quote)
-    if not parts:
-        return []
-    found: list[Span] = []
-    haystack = source.text
-    start = haystack.find(parts[0])
-    while start != -1:
-        end = start + len(parts[0])
-        for part in parts[1:]:
-            at = haystack.find(part, end)
-            if at == -1:
-                end = -1
-                break
-            end = at + len(part)
-        if end == -1:
-            break
-        found.append(Span(start, end))
-        start = haystack.find(parts[0], start + 1)
-    return found
+    return [Span(start, end) for start, end in exact_spans(quote_parts(quote), source.text)]
 
 
 def closest(source: Normalized, quote: str) -> tuple[float, Span] | None:
@@ -111,18 +125,21 @@ def closest(source: Normalized, quote: str) -> tuple[float, Span] | None:
     result = fuzz.partial_ratio_alignment(needle, source.text)
     if result is None:
         return None
-    return float(result.score), _whole_words(source.text, result.dest_start, result.dest_end)
+    return float(result.score), Span(*whole_words(source.text, result.dest_start, result.dest_end))
 
 
-def _whole_words(text: str, start: int, end: int) -> Span:
-    """Widen a span to whole words and drop punctuation hanging at its start."""
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to whole words; drop punctuation hanging at its edges (keeping a
+    closing stop, bracket or quote)."""
     while start < end and not text[start].isalnum():
         start += 1
     while start > 0 and text[start - 1].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum():
         end += 1
-    return Span(start, max(end, start + 1))
+    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".)]?!'\"":
+        end -= 1
+    return start, max(end, start + 1)
 
 
 # --- topic names as users type them -------------------------------------------
