@@ -27,6 +27,8 @@ CASES: list[tuple[str, list[str]]] = [
     ("show binding-instrument -f table", [*POSTTRACK, "show", "binding-instrument", "-f", "table"]),
     ("diff 2020 2024 -f json", [*POSTTRACK, "diff", "2020", "2024", "-f", "json"]),
     ("diff 2020 2024 -f table", [*POSTTRACK, "diff", "2020", "2024", "-f", "table"]),
+    ("cite 'common heritage' -f json", [*POSTTRACK, "cite", "common heritage", "-f", "json"]),
+    ("cite 'common heritage' -f table", [*POSTTRACK, "cite", "common heritage", "-f", "table"]),
     ("check", [*POSTTRACK, "check"]),
 ]
 
