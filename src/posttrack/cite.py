@@ -147,9 +147,7 @@ def find_hits(
             if not window:
                 continue
             text = " ".join(c.text for c in window)
-            # a footnote block has no place in the running text: its offsets are its own,
-            # kept apart from the text's by the chunk id
-            base = -chunk_id * 1_000_000 if window[0].aside else window[0].norm_start
+            base = window[0].base
             exact = exact_spans(parts, text)
             for start, end in exact:
                 hits.append(Hit(window[0].file_id, base + start, base + end, 100.0, True, window))
@@ -207,7 +205,7 @@ def resolve(hit: Hit, path: Path, parts: list[str], cache: dict[Path, SourceFile
     stop = file.char_offset(hit.chunks[-1].byte_end)
     aside = hit.chunks[0].aside
     mapped = normalize(file.text[begin:stop], asides=aside)
-    base = -hit.chunks[0].id * 1_000_000 if aside else hit.chunks[0].norm_start
+    base = hit.chunks[0].base
     start, end = hit.start - base, hit.end - base
     if mapped.text != " ".join(c.text for c in hit.chunks):
         # the window normalised alone differs from its chunks (a rule at a chunk edge):

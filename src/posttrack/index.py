@@ -63,6 +63,12 @@ class Chunk:
     aside: bool  # a footnote block: searchable alone, outside the running text
     text: str
 
+    @property
+    def base(self) -> int:
+        """Where a window starting at this chunk begins in the file's normalised text;
+        a footnote block, outside the running text, gets a range of its own."""
+        return -self.id * 1_000_000 if self.aside else self.norm_start
+
 
 @dataclass
 class Update:
