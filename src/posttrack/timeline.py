@@ -89,7 +89,11 @@ def history(
 
 def as_of(dataset: Dataset, topic_id: str, when: Date) -> Entry | None:
     """The latest position known to have been stated by the end of `when`'s period."""
-    stated = [e for e in history(dataset, topic_id) if e.position.date.end <= when.end]
+    return _latest(history(dataset, topic_id), when)
+
+
+def _latest(entries: list[Entry], when: Date) -> Entry | None:
+    stated = [e for e in entries if e.position.date.end <= when.end]
     return stated[-1] if stated else None
 
 
@@ -117,7 +121,8 @@ def diff(dataset: Dataset, start: Date, end: Date, topics: list[str] | None = No
     changes = []
     for topic_id in topics or list(dataset.topics):
         topic = dataset.topics[topic_id]
-        before, after = as_of(dataset, topic_id, start), as_of(dataset, topic_id, end)
+        entries = history(dataset, topic_id)  # once for both dates
+        before, after = _latest(entries, start), _latest(entries, end)
         if before is None and after is None:
             continue
         if before is None:
