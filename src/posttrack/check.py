@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from dataclasses import dataclass
 
 from posttrack.errors import DataError, Problem
 from posttrack.load import shown_path
@@ -20,7 +20,11 @@ def _where_agrees(where: str, label: str | None) -> bool:
     return label == where or label.startswith(where + "(")
 
 
-def check_quote(dataset: Dataset, text: SourceText, quote: Quote) -> Iterator[Problem]:
+def check_quote(
+    dataset: Dataset, text: SourceText, quote: Quote
+) -> tuple[int | None, list[Problem]]:
+    """The line where the quote starts in its source (None if it is not there), and
+    what is wrong with it."""
     path = shown_path(dataset.file)
     spans = find_exact(text.normalized, quote.text)
     if not spans:
@@ -35,46 +39,62 @@ def check_quote(dataset: Dataset, text: SourceText, quote: Quote) -> Iterator[Pr
             hint = (
                 f'closest ({score:.0f}/100) at {shown_path(text.source.file)}:{line}: "{excerpt}"'
             )
-        yield Problem(
-            path, quote.line, quote.column, f"quote not found in '{text.source.id}'; {hint}"
-        )
-        return
+        message = f"quote not found in '{text.source.id}'; {hint}"
+        return None, [Problem(path, quote.line, quote.column, message)]
     line, _ = text.line_of(spans[0].start)
     label = text.label_at(line)
-    if not any(_where_agrees(quote.where, text.label_at(text.line_of(s.start)[0])) for s in spans):
-        yield Problem(
-            path,
-            quote.line,
-            quote.column,
-            f"the quote is in {label} of '{text.source.id}' (line {line}), "
-            f"not {quote.where}; fix 'where'",
-        )
+    if any(_where_agrees(quote.where, text.label_at(text.line_of(s.start)[0])) for s in spans):
+        return line, []
+    message = (
+        f"the quote is in {label} of '{text.source.id}' (line {line}), "
+        f"not {quote.where}; fix 'where'"
+    )
+    return line, [Problem(path, quote.line, quote.column, message)]
 
 
-def run_check(dataset: Dataset) -> Iterator[Problem]:
-    """Yield every problem in a dataset that loaded; the loader already checked its shape."""
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """What `check` found, and where each quote is, from one pass over the sources."""
+
+    problems: list[Problem]
+    lines: dict[Quote, int | None]  # each quote's line in its source; None: not found
+
+
+def verify(dataset: Dataset) -> Verified:
+    """Every problem in a dataset that loaded (the loader already checked its shape),
+    and each quote's line in its source."""
     path = shown_path(dataset.file)
+    problems: list[Problem] = []
+    lines: dict[Quote, int | None] = {}
     texts: dict[str, SourceText] = {}
     for source in dataset.sources.values():
         try:
             texts[source.id] = read_source(source)
         except DataError as error:
-            yield from error.problems
+            problems.extend(error.problems)
     for position in dataset.positions:
-        if position.source not in texts:
-            continue  # its unreadable source is reported above
         for quote in position.quotes:
-            yield from check_quote(dataset, texts[position.source], quote)
+            if position.source not in texts:
+                lines[quote] = None  # its unreadable source is reported above
+                continue
+            lines[quote], found = check_quote(dataset, texts[position.source], quote)
+            problems.extend(found)
     used_topics = {p.topic for p in dataset.positions}
     used_sources = {p.source for p in dataset.positions}
     for topic in dataset.topics.values():
         if topic.id not in used_topics:
-            yield Problem(path, topic.line, 0, f"topic '{topic.id}' has no positions", "warning")
+            message = f"topic '{topic.id}' has no positions"
+            problems.append(Problem(path, topic.line, 0, message, "warning"))
     for source in dataset.sources.values():
         if source.id not in used_sources:
-            yield Problem(
-                path, source.line, 0, f"source '{source.id}' feeds no position", "warning"
-            )
+            message = f"source '{source.id}' feeds no position"
+            problems.append(Problem(path, source.line, 0, message, "warning"))
+    return Verified(problems, lines)
+
+
+def run_check(dataset: Dataset) -> list[Problem]:
+    """Every problem in a dataset that loaded."""
+    return verify(dataset).problems
 
 
 def count_errors(problems: list[Problem]) -> int:

@@ -311,7 +311,7 @@ def open_index() -> tuple[Index, str | None]:
     """The index in the user's cache; in memory (with a warning) if the cache is unusable."""
     import sqlite3
 
-    from posttrack.index import cache_dir
+    from posttrack.load import cache_dir
 
     path = cache_dir() / "index.sqlite"
     try:

@@ -50,11 +50,11 @@ def _version(value: bool) -> None:
         return
     from importlib.metadata import version
 
-    from posttrack.load import load_dataset
+    from posttrack.snapshot import load
 
     line = f"posttrack {version('posttrack')}"
     try:
-        dataset = load_dataset()
+        dataset = load().dataset
     except PosttrackError as error:
         line += f" (dataset unreadable: {error})"
     else:
@@ -87,10 +87,10 @@ def topics(
     fmt: FormatOption = Format.auto, data: DataOption = None, no_color: NoColorOption = False
 ) -> None:
     """List the topics with their position counts and first and last dates."""
-    from posttrack.load import load_dataset
+    from posttrack.snapshot import load
     from posttrack.timeline import topic_summaries
 
-    dataset = load_dataset(data)
+    dataset = load(data).dataset
     rows = [records.topic_record(s) for s in topic_summaries(dataset)]
     listing = Listing(
         "topics",
@@ -107,10 +107,10 @@ def sources(
     fmt: FormatOption = Format.auto, data: DataOption = None, no_color: NoColorOption = False
 ) -> None:
     """List the source documents with their date, kind and voice."""
-    from posttrack.load import load_dataset
+    from posttrack.snapshot import load
     from posttrack.timeline import source_positions
 
-    dataset = load_dataset(data)
+    dataset = load(data).dataset
     rows = [records.source_record(s, n) for s, n in source_positions(dataset)]
     listing = Listing(
         "sources",
@@ -144,16 +144,16 @@ def show(
     no_color: NoColorOption = False,
 ) -> None:
     """Show how a topic's position evolved: each dated position, its shift, summary and quotes."""
-    from posttrack.load import load_dataset
-    from posttrack.match import quote_lines, resolve_topic
+    from posttrack.match import resolve_topic
+    from posttrack.snapshot import load
     from posttrack.timeline import history
 
     start = _date(since, "--since") if since else None
     end = _date(until, "--until") if until else None
-    dataset = load_dataset(data)
+    loaded = load(data)
+    dataset, lines = loaded.dataset, loaded.lines
     chosen = resolve_topic(dataset, topic)
     entries = history(dataset, chosen.id, start, end)
-    lines = quote_lines(dataset, [e.position for e in entries]) if quotes else {}
     rows = [records.entry_record(e, chosen, lines, quotes=quotes) for e in entries]
     ref = records.topic_ref(chosen)
     resolved = render.resolve(fmt, sys.stdout)
@@ -186,18 +186,17 @@ def diff(
     no_color: NoColorOption = False,
 ) -> None:
     """Compare every topic's position as of two dates (a year means its end)."""
-    from posttrack.load import load_dataset
-    from posttrack.match import quote_lines, resolve_topic
+    from posttrack.match import resolve_topic
+    from posttrack.snapshot import load
     from posttrack.timeline import diff as diff_dates
 
     first, second = _date(start, "A"), _date(end, "B")
-    dataset = load_dataset(data)
+    loaded = load(data)
+    dataset, lines = loaded.dataset, loaded.lines
     topics = list(dict.fromkeys(resolve_topic(dataset, t).id for t in topic or []))
     changes = diff_dates(dataset, first, second, topics or None)
     if changed_only:
         changes = [c for c in changes if c.changed]
-    positions = [e.position for c in changes for e in (c.before, c.after) if e is not None]
-    lines = quote_lines(dataset, positions)
     rows = [records.change_record(c, lines) for c in changes]
     resolved = render.resolve(fmt, sys.stdout)
     document = {"from": first.text, "to": second.text, "changes": rows}
@@ -237,10 +236,11 @@ def cite(
 ) -> None:
     """Find where a quote is in the sources: source, date, voice, line, paragraph, exact span."""
     from posttrack import cite as finder
-    from posttrack.load import load_dataset, shown_path
+    from posttrack.load import shown_path
+    from posttrack.snapshot import load
 
     quotes = _read_quotes(quote)
-    dataset = None if paths and data is None else load_dataset(data)
+    dataset = None if paths and data is None else load(data).dataset
     by_file: dict[str, Source | None] = {}
     if paths:
         if source:
@@ -309,15 +309,15 @@ def check(
     fmt: FormatOption = Format.auto, data: DataOption = None, no_color: NoColorOption = False
 ) -> None:
     """Validate the dataset and prove every quote is in its source (exit 1 on problems)."""
-    from posttrack.check import check_summary, count_errors, run_check
-    from posttrack.load import load_dataset
+    from posttrack.check import check_summary, count_errors
+    from posttrack.snapshot import load
 
     try:
-        dataset = load_dataset(data)
+        loaded = load(data, check=True)
     except DataError as error:
         problems, status, summary = error.problems, ExitStatus.ERROR, "the dataset does not load"
     else:
-        problems = list(run_check(dataset))
+        dataset, problems = loaded.dataset, loaded.problems or []
         errors = count_errors(problems)
         status = ExitStatus.NOT_FOUND if errors else ExitStatus.OK
         summary = check_summary(dataset, errors)

@@ -21,7 +21,6 @@ from pathlib import Path
 from posttrack.text import normalize_fast
 
 FORMAT = 3  # bump when the schema, chunking or normalisation changes
-CACHE_ENV = "POSTTRACK_CACHE"
 CHUNK_BYTES = 2000
 BATCH_BYTES = 8 * 1024 * 1024
 _BLANK = re.compile(rb"\n[ \t\r\f\v]*\n[ \t\r\n\f\v]*")
@@ -39,14 +38,6 @@ CREATE TABLE IF NOT EXISTS chunks(
 CREATE INDEX IF NOT EXISTS chunks_by_file ON chunks(file_id, seq);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize='unicode61');
 """
-
-
-def cache_dir() -> Path:
-    """$POSTTRACK_CACHE, else $XDG_CACHE_HOME/posttrack, else ~/.cache/posttrack."""
-    if chosen := os.environ.get(CACHE_ENV):
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "posttrack"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ them at once so a curator fixes a file in one pass.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from posttrack.yamlsafe import Mark, YMap, YSeq, read_yaml
 
 DATA_FILE = "positions.yaml"
 ENV_VAR = "POSTTRACK_DATA"
+CACHE_ENV = "POSTTRACK_CACHE"
 MAX_DATA_BYTES = 32 * 1024 * 1024  # real datasets are well under 10 MB
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INT = re.compile(r"-?\d+")
@@ -50,6 +50,14 @@ def find_dataset(data: str | os.PathLike[str] | None = None) -> Path:
             f"{DATA_FILE}, or the file itself"
         )
     return path
+
+
+def cache_dir() -> Path:
+    """$POSTTRACK_CACHE, else $XDG_CACHE_HOME/posttrack, else ~/.cache/posttrack."""
+    if chosen := os.environ.get(CACHE_ENV):
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "posttrack"
 
 
 def read_text(path: Path, shown: str, limit: int) -> str:
@@ -469,6 +477,8 @@ def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
     positions = _cross_check(v, sources, topics, positions)
     if v.problems:
         raise DataError(sorted(v.problems, key=lambda p: (p.line, p.column)))
+    import hashlib  # here: a cached dataset needs no digest computed
+
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     return Dataset(
         file.parent, file, title, state, edition, sources, topics, tuple(positions), digest

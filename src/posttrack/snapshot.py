@@ -1,0 +1,275 @@
+"""A parsed copy of the dataset in the cache directory.
+
+A command on an unchanged dataset reads one JSON file instead of parsing and
+validating YAML and normalising every source to find its quotes' lines. The
+copy holds while positions.yaml, every source file it names and posttrack's own
+loading code are unchanged (size, mtime, ctime and inode, as for the cite
+index); anything else rebuilds it from the files. A cache that cannot be read
+or written only costs time: the files are the truth.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from posttrack.dates import Date
+from posttrack.errors import Problem
+from posttrack.load import cache_dir, find_dataset, load_dataset
+from posttrack.model import Dataset, Level, Position, Quote, Source, Topic
+
+FORMAT = 1  # bump when the stored shape changes
+# The code whose behaviour the copy records: a change to any of it (an upgrade, an
+# edit in a checkout) rebuilds the copy.
+_CODE = (
+    "check.py",
+    "dates.py",
+    "load.py",
+    "match.py",
+    "model.py",
+    "snapshot.py",
+    "text.py",
+    "yamlsafe.py",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A loaded dataset with what is known about its quotes' places in the sources."""
+
+    dataset: Dataset
+    lines: dict[Quote, int | None]  # each quote's line in its source; None: not found there
+    problems: list[Problem] | None  # what `check` finds; None when not asked for
+
+
+def load(data: str | os.PathLike[str] | None = None, *, check: bool = False) -> Snapshot:
+    """The dataset (see `load_dataset`), from the cache when nothing changed; with
+    check=True, also every problem `check` reports."""
+    file = find_dataset(data)
+    where = _cache_file(file)
+    stored = _read(where, file)
+    if stored is not None and (stored.problems is not None or not check):
+        return stored
+    before = _signature_or_none(file)  # before reading: an edit made meanwhile is seen next time
+    dataset = stored.dataset if stored else load_dataset(file)
+    try:
+        key = _key(file, dataset, before) if before else None
+    except OSError:
+        key = None
+    if check:
+        from posttrack.check import verify
+
+        verified = verify(dataset)
+        fresh = Snapshot(dataset, verified.lines, verified.problems)
+    else:
+        from posttrack.match import quote_lines
+
+        fresh = Snapshot(dataset, quote_lines(dataset, list(dataset.positions)), None)
+    if key is not None:
+        _write(where, key, fresh)
+    return fresh
+
+
+def _cache_file(file: Path) -> Path:
+    # a checksum names the file; the key inside says which dataset it is (no hashlib:
+    # it costs more to import than this whole lookup)
+    path = str(file.resolve())
+    name = f"{zlib.crc32(path.encode('utf-8', 'surrogateescape')):08x}"
+    return cache_dir() / "datasets" / f"{name}.json"
+
+
+def _signature(path: str | Path) -> list[int]:
+    info = os.stat(path)
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _signature_or_none(path: Path) -> list[int] | None:
+    try:
+        return _signature(path)
+    except OSError:
+        return None
+
+
+def _code() -> list[list[int]]:
+    here = Path(__file__).parent
+    return [_signature(here / name) for name in _CODE]
+
+
+def _key(file: Path, dataset: Dataset, stat: list[int]) -> dict[str, Any]:
+    """What the copy depends on; raises OSError when a file has gone."""
+    return {
+        "format": FORMAT,
+        "code": _code(),
+        "file": str(file.resolve()),
+        "stat": stat,
+        "sources": {str(s.file): _signature(s.file) for s in dataset.sources.values()},
+    }
+
+
+def _read(where: Path, file: Path) -> Snapshot | None:
+    """The stored copy when every file it depends on is unchanged, else None."""
+    try:
+        stored = json.loads(where.read_bytes())
+        key = stored["key"]
+        fresh_key = key["format"] == FORMAT and key["code"] == _code()
+        fresh_key = fresh_key and key["file"] == str(file.resolve())
+        fresh_key = fresh_key and key["stat"] == _signature(file)
+        fresh_key = fresh_key and all(_signature(p) == s for p, s in key["sources"].items())
+        if not fresh_key:
+            return None
+        dataset, lines = _decode(stored["dataset"], file)
+        problems = None
+        if stored["problems"] is not None and stored["problems"]["cwd"] == os.getcwd():
+            problems = [Problem(*p) for p in stored["problems"]["items"]]
+        return Snapshot(dataset, lines, problems)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None  # no copy, or one from another version: rebuild it
+
+
+def _write(where: Path, key: dict[str, Any], snapshot: Snapshot) -> None:
+    """Store the copy atomically; a cache that cannot be written is skipped."""
+    try:
+        document = {
+            "key": key,
+            "dataset": _encode(snapshot.dataset, snapshot.lines),
+            "problems": None
+            if snapshot.problems is None
+            else {
+                "cwd": os.getcwd(),
+                "items": [
+                    [p.path, p.line, p.column, p.message, p.severity] for p in snapshot.problems
+                ],
+            },
+        }
+        where.parent.mkdir(parents=True, exist_ok=True)
+        partial = where.with_name(f"{where.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, where)
+    except OSError:
+        pass
+
+
+def _date(value: Date) -> list[Any]:
+    return [
+        value.text,
+        value.start.toordinal(),
+        value.end.toordinal(),
+        value.precision,
+        value.qualifier,
+    ]
+
+
+def _encode(dataset: Dataset, lines: dict[Quote, int | None]) -> dict[str, Any]:
+    return {
+        "title": dataset.title,
+        "state": dataset.state,
+        "edition": dataset.edition,
+        "digest": dataset.digest,
+        "sources": [
+            [
+                s.id,
+                s.title,
+                s.short,
+                _date(s.issued),
+                s.kind,
+                s.voice,
+                s.author,
+                s.speaker,
+                s.venue,
+                s.url,
+                s.path,
+                str(s.file),
+                s.note,
+                s.line,
+            ]
+            for s in dataset.sources.values()
+        ],
+        "topics": [
+            [
+                t.id,
+                t.title,
+                t.description,
+                list(t.aliases),
+                [[step.level, step.label] for step in t.scale],
+                t.line,
+            ]
+            for t in dataset.topics.values()
+        ],
+        "positions": [
+            [
+                p.topic,
+                p.source,
+                _date(p.date),
+                p.stance,
+                p.summary,
+                [[q.text, q.where, q.line, q.column, lines.get(q)] for q in p.quotes],
+                p.level,
+                p.original,
+                p.note,
+                p.line,
+            ]
+            for p in dataset.positions
+        ],
+    }
+
+
+def _decode(stored: dict[str, Any], file: Path) -> tuple[Dataset, dict[Quote, int | None]]:
+    dates: dict[str, Date] = {}
+
+    def as_date(value: list[Any]) -> Date:
+        if (known := dates.get(value[0])) is None:
+            start, end = date.fromordinal(value[1]), date.fromordinal(value[2])
+            known = dates[value[0]] = Date(value[0], start, end, value[3], value[4])
+        return known
+
+    sources = {}
+    for s in stored["sources"]:
+        source = Source(
+            s[0],
+            s[1],
+            s[2],
+            as_date(s[3]),
+            s[4],
+            s[5],
+            s[6],
+            s[7],
+            s[8],
+            s[9],
+            s[10],
+            Path(s[11]),
+            s[12],
+            s[13],
+        )
+        sources[source.id] = source
+    topics = {}
+    for t in stored["topics"]:
+        scale = tuple(Level(level, label) for level, label in t[4])
+        topics[t[0]] = Topic(t[0], t[1], t[2], tuple(t[3]), scale, t[5])
+    lines: dict[Quote, int | None] = {}
+    positions = []
+    for p in stored["positions"]:
+        quotes = []
+        for text, where, line, column, found in p[5]:
+            quote = Quote(text, where, line, column)
+            lines[quote] = found
+            quotes.append(quote)
+        positions.append(
+            Position(p[0], p[1], as_date(p[2]), p[3], p[4], tuple(quotes), p[6], p[7], p[8], p[9])
+        )
+    dataset = Dataset(
+        file.parent,
+        file,
+        stored["title"],
+        stored["state"],
+        stored["edition"],
+        sources,
+        topics,
+        tuple(positions),
+        stored["digest"],
+    )
+    return dataset, lines

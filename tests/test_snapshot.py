@@ -1,0 +1,126 @@
+"""The parsed copy in the cache: equal to a fresh load, and never stale."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINI, SHIPPED, rewrite
+
+from posttrack import snapshot
+from posttrack.check import verify
+from posttrack.errors import DataError
+from posttrack.load import load_dataset
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, loading the YAML or reading a source fails the test."""
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the dataset was read again, not taken from the cache")
+
+    monkeypatch.setattr(snapshot, "load_dataset", refuse)
+    monkeypatch.setattr("posttrack.match.read_source", refuse)
+    monkeypatch.setattr("posttrack.check.read_source", refuse)
+
+
+@pytest.mark.parametrize("data", [MINI, SHIPPED, MINI.parent / "timeline"])
+def test_the_cached_copy_is_the_dataset_a_fresh_load_gives(data: Path) -> None:
+    first = snapshot.load(data, check=True)
+    with pytest.MonkeyPatch.context() as patch:
+        _no_parsing(patch)
+        second = snapshot.load(data, check=True)
+    fresh = load_dataset(data)
+    verified = verify(fresh)
+    assert second.dataset == fresh == first.dataset
+    assert second.lines == verified.lines == first.lines
+    assert second.problems == verified.problems
+    assert any(line is not None for line in second.lines.values())
+
+
+def test_a_load_without_check_leaves_the_problems_to_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert snapshot.load(MINI).problems is None
+    with pytest.MonkeyPatch.context() as patch:
+        _no_parsing(patch)
+        assert snapshot.load(MINI).problems is None
+    monkeypatch.setattr(snapshot, "load_dataset", lambda _: pytest.fail("parsed again"))
+    assert snapshot.load(MINI, check=True).problems == []  # sources read, YAML not
+
+
+def test_an_edit_to_the_dataset_is_seen(dataset_copy: Callable[..., Path]) -> None:
+    data = dataset_copy()
+    before = snapshot.load(data).dataset
+    rewrite(data, "stance: Supports voluntary norms", "stance: Supports norms, now")
+    after = snapshot.load(data).dataset
+    assert [p.stance for p in after.positions if p.topic == "norms"][0] == "Supports norms, now"
+    assert after.digest != before.digest
+
+
+def test_an_edit_to_a_source_moves_its_quotes_lines(dataset_copy: Callable[..., Path]) -> None:
+    data = dataset_copy()
+    paper = data / "sources" / "alpha-paper.txt"
+    loaded = snapshot.load(data)
+    in_paper = {q for p in loaded.dataset.positions if p.source == "alpha-paper" for q in p.quotes}
+    paper.write_text("\n\n" + paper.read_text(encoding="utf-8"), encoding="utf-8")
+    after = snapshot.load(data).lines
+    assert in_paper
+    assert all(loaded.lines[q] is not None for q in in_paper)
+    for quote, line in loaded.lines.items():
+        assert after[quote] == (line + 2 if quote in in_paper and line else line)
+
+
+def test_a_removed_source_fails_as_a_fresh_load_does(dataset_copy: Callable[..., Path]) -> None:
+    data = dataset_copy()
+    snapshot.load(data)
+    (data / "sources" / "beta-statement.txt").unlink()
+    with pytest.raises(DataError) as cached:
+        snapshot.load(data)
+    with pytest.raises(DataError) as fresh:
+        load_dataset(data)
+    assert cached.value.problems == fresh.value.problems
+
+
+def test_an_invalid_dataset_is_never_cached(dataset_copy: Callable[..., Path]) -> None:
+    data = dataset_copy()
+    rewrite(data, "level: 2\n", "level: 9\n")
+    for _ in range(2):
+        with pytest.raises(DataError, match="not on the scale"):
+            snapshot.load(data)
+
+
+def test_a_corrupt_copy_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSTTRACK_CACHE", str(tmp_path))
+    snapshot.load(MINI)
+    (copy,) = (tmp_path / "datasets").iterdir()
+    copy.write_text('{"key": {"format": 1, "code": [', encoding="utf-8")
+    assert snapshot.load(MINI).dataset == load_dataset(MINI)
+    _no_parsing(monkeypatch)
+    assert snapshot.load(MINI).dataset.title == "Mini test dataset"
+
+
+def test_an_unwritable_cache_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("POSTTRACK_CACHE", str(blocker))
+    assert snapshot.load(MINI, check=True).dataset == load_dataset(MINI)
+    assert snapshot.load(MINI).dataset == load_dataset(MINI)
+
+
+def test_check_problems_name_paths_from_where_check_runs(
+    dataset_copy: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = dataset_copy()
+    rewrite(data, "where: para 2(a)", "where: para 3")
+    monkeypatch.chdir(data)
+    (inside,) = snapshot.load(data, check=True).problems or []
+    assert inside.path == "positions.yaml"
+    monkeypatch.chdir(tmp_path)
+    (outside,) = snapshot.load(data, check=True).problems or []
+    assert outside.path == os.path.join("data", "positions.yaml")
+    assert outside.message == inside.message
