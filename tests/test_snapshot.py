@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINI, SHIPPED, rewrite
 
+from conftest import MINI, SHIPPED, rewrite
 from posttrack import snapshot
 from posttrack.check import verify
 from posttrack.errors import DataError
@@ -56,7 +56,7 @@ def test_an_edit_to_the_dataset_is_seen(dataset_copy: Callable[..., Path]) -> No
     before = snapshot.load(data).dataset
     rewrite(data, "stance: Supports voluntary norms", "stance: Supports norms, now")
     after = snapshot.load(data).dataset
-    assert [p.stance for p in after.positions if p.topic == "norms"][0] == "Supports norms, now"
+    assert next(p.stance for p in after.positions if p.topic == "norms") == "Supports norms, now"
     assert after.digest != before.digest
 
 
