@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from posttrack.errors import DataError, Problem
 from posttrack.load import shown_path
@@ -52,8 +52,7 @@ def check_quote(
     return line, [Problem(path, quote.line, quote.column, message)]
 
 
-@dataclass(frozen=True, slots=True)
-class Verified:
+class Verified(NamedTuple):
     """What `check` found, and where each quote is, from one pass over the sources."""
 
     problems: list[Problem]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 _DATE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~])?")
 
@@ -14,8 +14,7 @@ class DateFormatError(ValueError):
     """A string that is not a date of the subset; the message says why."""
 
 
-@dataclass(frozen=True, slots=True, order=False)
-class Date:
+class Date(NamedTuple):
     """A date as the dataset writes it, with the period it covers."""
 
     text: str

@@ -443,9 +443,7 @@ def _cross_check(
 
 
 def _with_date(position: Position, date: Date) -> Position:
-    from dataclasses import replace
-
-    return replace(position, date=date)
+    return position._replace(date=date)
 
 
 def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:

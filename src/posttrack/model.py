@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from posttrack.dates import Date
 
@@ -11,8 +11,7 @@ KINDS = ("working-paper", "submission", "statement", "press-release", "analysis"
 VOICES = ("primary", "reported", "secondary")
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """A document the dataset quotes; its text is `file`."""
 
     id: str
@@ -31,16 +30,14 @@ class Source:
     line: int = 0  # where the entry starts in positions.yaml
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(NamedTuple):
     """One step on a topic's ordered stance scale; higher is stronger."""
 
     level: int
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Topic:
+class Topic(NamedTuple):
     id: str
     title: str
     description: str
@@ -55,8 +52,7 @@ class Topic:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(NamedTuple):
     """Verbatim words from the position's source, at the document's own location."""
 
     text: str
@@ -65,8 +61,7 @@ class Quote:
     column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """What the state said on a topic, as of a date, with its evidence."""
 
     topic: str
@@ -81,8 +76,7 @@ class Position:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Dataset:
+class Dataset(NamedTuple):
     root: Path  # the dataset directory
     file: Path  # its positions.yaml
     title: str
@@ -91,7 +85,7 @@ class Dataset:
     sources: dict[str, Source]
     topics: dict[str, Topic]
     positions: tuple[Position, ...]
-    digest: str = field(default="")  # sha256 of positions.yaml, first 12 hex digits
+    digest: str = ""  # sha256 of positions.yaml, first 12 hex digits
 
     def positions_for(self, topic_id: str) -> list[Position]:
         """The topic's positions in date order (file order breaks ties)."""

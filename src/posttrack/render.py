@@ -14,9 +14,8 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from posttrack.records import SCHEMA_VERSION, Record
 
@@ -55,8 +54,7 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     style: str = ""
@@ -75,8 +73,7 @@ class Column:
         return cell(self.value(record) if self.value else record.get(self.key))
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """A list of records with the columns that show them."""
 
     name: str  # the JSON key holding the records

@@ -13,17 +13,16 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from posttrack.dates import Date
 from posttrack.errors import Problem
 from posttrack.load import cache_dir, find_dataset, load_dataset
 from posttrack.model import Dataset, Level, Position, Quote, Source, Topic
 
-FORMAT = 1  # bump when the stored shape changes
+FORMAT = 2  # bump when the stored shape changes
 # The code whose behaviour the copy records: a change to any of it (an upgrade, an
 # edit in a checkout) rebuilds the copy.
 _CODE = (
@@ -38,8 +37,7 @@ _CODE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A loaded dataset with what is known about its quotes' places in the sources."""
 
     dataset: Dataset
@@ -154,122 +152,91 @@ def _write(where: Path, key: dict[str, Any], snapshot: Snapshot) -> None:
         pass
 
 
-def _date(value: Date) -> list[Any]:
-    return [
-        value.text,
-        value.start.toordinal(),
-        value.end.toordinal(),
-        value.precision,
-        value.qualifier,
-    ]
-
-
 def _encode(dataset: Dataset, lines: dict[Quote, int | None]) -> dict[str, Any]:
+    # positions and quotes by column: decoding is then one map() per class
+    dates: dict[str, int] = {}
+
+    def date_id(value: Date) -> int:
+        return dates.setdefault(value.text, len(dates))
+
+    issued = [date_id(s.issued) for s in dataset.sources.values()]
+    positions = dataset.positions
+    quotes = [q for p in positions for q in p.quotes]
+    every_date = {p.date.text: p.date for p in positions}
+    every_date.update({s.issued.text: s.issued for s in dataset.sources.values()})
+    position_dates = [date_id(p.date) for p in positions]
     return {
         "title": dataset.title,
         "state": dataset.state,
         "edition": dataset.edition,
         "digest": dataset.digest,
+        "dates": [
+            [d.text, d.start.toordinal(), d.end.toordinal(), d.precision, d.qualifier]
+            for d in sorted((every_date[text] for text in dates), key=lambda d: dates[d.text])
+        ],
         "sources": [
-            [
-                s.id,
-                s.title,
-                s.short,
-                _date(s.issued),
-                s.kind,
-                s.voice,
-                s.author,
-                s.speaker,
-                s.venue,
-                s.url,
-                s.path,
-                str(s.file),
-                s.note,
-                s.line,
-            ]
-            for s in dataset.sources.values()
+            [s.id, s.title, s.short, date_id, s.kind, s.voice, s.author, s.speaker, s.venue,
+             s.url, s.path, str(s.file), s.note, s.line]
+            for s, date_id in zip(dataset.sources.values(), issued, strict=True)
         ],
         "topics": [
-            [
-                t.id,
-                t.title,
-                t.description,
-                list(t.aliases),
-                [[step.level, step.label] for step in t.scale],
-                t.line,
-            ]
+            [t.id, t.title, t.description, list(t.aliases),
+             [[step.level, step.label] for step in t.scale], t.line]
             for t in dataset.topics.values()
         ],
-        "positions": [
-            [
-                p.topic,
-                p.source,
-                _date(p.date),
-                p.stance,
-                p.summary,
-                [[q.text, q.where, q.line, q.column, lines.get(q)] for q in p.quotes],
-                p.level,
-                p.original,
-                p.note,
-                p.line,
-            ]
-            for p in dataset.positions
-        ],
-    }
+        "positions": {
+            "topic": [p.topic for p in positions],
+            "source": [p.source for p in positions],
+            "date": position_dates,
+            "stance": [p.stance for p in positions],
+            "summary": [p.summary for p in positions],
+            "quotes": [len(p.quotes) for p in positions],
+            "level": [p.level for p in positions],
+            "original": [p.original for p in positions],
+            "note": [p.note for p in positions],
+            "line": [p.line for p in positions],
+        },
+        "quotes": {
+            "text": [q.text for q in quotes],
+            "where": [q.where for q in quotes],
+            "line": [q.line for q in quotes],
+            "column": [q.column for q in quotes],
+            "found": [lines.get(q) for q in quotes],
+        },
+    }  # fmt: skip
 
 
 def _decode(stored: dict[str, Any], file: Path) -> tuple[Dataset, dict[Quote, int | None]]:
-    dates: dict[str, Date] = {}
-
-    def as_date(value: list[Any]) -> Date:
-        if (known := dates.get(value[0])) is None:
-            start, end = date.fromordinal(value[1]), date.fromordinal(value[2])
-            known = dates[value[0]] = Date(value[0], start, end, value[3], value[4])
-        return known
-
+    dates = [
+        Date(text, date.fromordinal(start), date.fromordinal(end), precision, qualifier)
+        for text, start, end, precision, qualifier in stored["dates"]
+    ]
     sources = {}
     for s in stored["sources"]:
-        source = Source(
-            s[0],
-            s[1],
-            s[2],
-            as_date(s[3]),
-            s[4],
-            s[5],
-            s[6],
-            s[7],
-            s[8],
-            s[9],
-            s[10],
-            Path(s[11]),
-            s[12],
-            s[13],
-        )
-        sources[source.id] = source
+        sources[s[0]] = Source(
+            s[0], s[1], s[2], dates[s[3]], s[4], s[5], s[6], s[7], s[8], s[9], s[10],
+            Path(s[11]), s[12], s[13],
+        )  # fmt: skip
     topics = {}
     for t in stored["topics"]:
         scale = tuple(Level(level, label) for level, label in t[4])
         topics[t[0]] = Topic(t[0], t[1], t[2], tuple(t[3]), scale, t[5])
-    lines: dict[Quote, int | None] = {}
-    positions = []
-    for p in stored["positions"]:
-        quotes = []
-        for text, where, line, column, found in p[5]:
-            quote = Quote(text, where, line, column)
-            lines[quote] = found
-            quotes.append(quote)
-        positions.append(
-            Position(p[0], p[1], as_date(p[2]), p[3], p[4], tuple(quotes), p[6], p[7], p[8], p[9])
+    q = stored["quotes"]
+    quotes = list(map(Quote, q["text"], q["where"], q["line"], q["column"]))
+    lines: dict[Quote, int | None] = dict(zip(quotes, q["found"], strict=True))
+    grouped, start = [], 0
+    for count in stored["positions"]["quotes"]:
+        grouped.append(tuple(quotes[start : start + count]))
+        start += count
+    p = stored["positions"]
+    positions = tuple(
+        map(
+            Position, p["topic"], p["source"], map(dates.__getitem__, p["date"]), p["stance"],
+            p["summary"], grouped, p["level"], p["original"], p["note"], p["line"],
         )
+    )  # fmt: skip
     dataset = Dataset(
-        file.parent,
-        file,
-        stored["title"],
-        stored["state"],
-        stored["edition"],
-        sources,
-        topics,
-        tuple(positions),
-        stored["digest"],
-    )
+        file.parent, file, stored["title"], stored["state"], stored["edition"], sources,
+        topics, positions, stored["digest"],
+    )  # fmt: skip
     return dataset, lines

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from posttrack.dates import Date
 from posttrack.model import Dataset, Position, Source, Topic
 
 
-@dataclass(frozen=True, slots=True)
-class TopicSummary:
+class TopicSummary(NamedTuple):
     topic: Topic
     positions: int
     first: Date | None
@@ -41,8 +40,7 @@ SHIFTS = ("first", "same", "stronger", "weaker", "changed")
 CHANGES = ("new", "unchanged", "changed", "stronger", "weaker", "absent")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One dated position in a topic's history, with its shift from the one before."""
 
     position: Position
@@ -97,8 +95,7 @@ def _latest(entries: list[Entry], when: Date) -> Entry | None:
     return stated[-1] if stated else None
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One topic's position as of A and as of B, and what changed."""
 
     topic: Topic

@@ -1,0 +1,170 @@
+"""posttrack on a dataset far larger than the real one: 10,000 positions over 500 sources.
+
+Generates (seeded) 500 source texts of numbered paragraphs and a positions.yaml
+of 10,000 positions on 50 topics, each quoting a sentence of its source
+verbatim, so that `check` passes. Reports the first (cold) run of each command,
+which parses the YAML and reads every source, and the median of warm runs
+beside the baseline `python -c "import typer"` measured in the same run.
+BENCH_POSITIONS and BENCH_SOURCES change the size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from corpus import _model, _sentence
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+POSITIONS = int(os.environ.get("BENCH_POSITIONS", "10000"))
+SOURCES = int(os.environ.get("BENCH_SOURCES", "500"))
+TOPICS = 50
+VERSION = 2  # bump when the generated dataset changes
+RUNS = int(os.environ.get("BENCH_RUNS", "11"))
+POSTTRACK = str(Path(sys.executable).with_name("posttrack"))
+LABELS = ("binding rules", "a binding instrument", "a legally binding treaty", "a framework")
+
+
+def generate(directory: Path, seed: int = 11) -> Path:
+    """Write the dataset (sources/*.txt and positions.yaml); return its directory."""
+    marker = directory / f".complete-{VERSION}-{POSITIONS}-{SOURCES}"
+    if marker.exists():
+        return directory
+    shutil.rmtree(directory, ignore_errors=True)
+    (directory / "sources").mkdir(parents=True)
+    rng = random.Random(seed)
+    model = _model(rng)
+    out = ["dataset:", '  title: "Generated dataset"', '  state: "Generated"', "", "sources:"]
+    paragraphs: list[list[str]] = []
+    for n in range(SOURCES):
+        sentences = [_sentence(model, rng) for _ in range(24)]
+        paras = [" ".join(sentences[i : i + 2]) for i in range(0, 24, 2)]
+        body = "\n\n".join(f"{i}. {p}" for i, p in enumerate(paras, 1))
+        (directory / "sources" / f"s{n:03}.txt").write_text(
+            f"# Statement {n}\n\n{body}\n", encoding="utf-8"
+        )
+        paragraphs.append(sentences)
+        day = rng.randrange(0, 5 * 365)
+        issued = time.strftime("%Y-%m-%d", time.gmtime(1577836800 + day * 86400))
+        if n % 25 == 0:
+            issued = issued[:4] + "?"
+        out += [
+            f"  - id: s{n:03}",
+            f'    title: "Statement {n}"',
+            f'    issued: "{issued}"',
+            "    kind: statement",
+            "    voice: primary",
+            '    author: "Generated"',
+            f"    path: sources/s{n:03}.txt",
+        ]
+    out += ["", "topics:"]
+    for t in range(TOPICS):
+        out += [
+            f"  - id: topic-{t:02}",
+            f'    title: "Topic {t}"',
+            f'    description: "Generated topic {t}."',
+            "    scale:",
+        ]
+        out += [f'      - {{level: {i}, label: "{label}"}}' for i, label in enumerate(LABELS, 1)]
+    out += ["", "positions:"]
+    per_topic = POSITIONS // TOPICS
+    for t in range(TOPICS):
+        for n in rng.sample(range(SOURCES), min(per_topic, SOURCES)):
+            level = rng.randrange(1, 5)
+            index = rng.randrange(24)
+            out += [
+                f"  - topic: topic-{t:02}",
+                f"    source: s{n:03}",
+                f"    level: {level}",
+                f'    stance: "Calls for {LABELS[level - 1]}"',
+                f'    summary: "Statement {n} on topic {t}: {LABELS[level - 1]}."',
+                "    quotes:",
+                f"      - text: {json.dumps(paragraphs[n][index])}",
+                f'        where: "para {index // 2 + 1}"',
+            ]
+    (directory / "positions.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
+    marker.touch()
+    return directory
+
+
+def once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) and exit status of one whole process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def main() -> None:
+    directory = generate(WORK / f"dataset-{POSITIONS}")
+    cache = WORK / "dataset-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "NO_COLOR": "1", "POSTTRACK_DATA": str(directory)}
+    env["POSTTRACK_CACHE"] = str(cache)
+    yaml_size = (directory / "positions.yaml").stat().st_size
+    texts = sum(f.stat().st_size for f in (directory / "sources").iterdir())
+
+    # in a child of its own: a child forked from a big parent inherits its peak memory
+    code = (
+        "import sys, time; from posttrack.load import load_dataset; "
+        "t = time.perf_counter(); load_dataset(sys.argv[1]); print(time.perf_counter() - t)"
+    )
+    parsed = float(subprocess.check_output([sys.executable, "-c", code, str(directory)]))
+
+    cases = [
+        ("baseline: python -c 'import typer'", [sys.executable, "-c", "import typer"], None),
+        ("topics -f json (load)", [POSTTRACK, "topics", "-f", "json"], None),
+        ("show topic-07 -f json", [POSTTRACK, "show", "topic-07", "-f", "json"], 3.0),
+        ("show topic-07 -f table", [POSTTRACK, "show", "topic-07", "-f", "table"], 3.0),
+        ("diff 2020 2024 -f json", [POSTTRACK, "diff", "2020", "2024", "-f", "json"], 3.0),
+        ("diff 2020 2024 -f table", [POSTTRACK, "diff", "2020", "2024", "-f", "table"], 3.0),
+        ("check -f json", [POSTTRACK, "check", "-f", "json"], None),
+    ]
+    first: dict[str, float] = {}
+    for name, argv, _ in cases:
+        shutil.rmtree(cache, ignore_errors=True)  # each first run starts with no cache
+        wall, _, status = once(argv, env)
+        if status != 0:
+            raise SystemExit(f"bench: {' '.join(argv)} exited {status}")
+        first[name] = wall
+    once([POSTTRACK, "check"], env)  # the warm runs share one cache, check's included
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in cases}
+    for _ in range(RUNS):
+        for name, argv, _ in cases:
+            wall, peak, _ = once(argv, env)
+            runs[name].append((wall, peak))
+
+    print(
+        f"\ndataset scale: {POSITIONS:,} positions, {SOURCES} sources, {TOPICS} topics; "
+        f"positions.yaml {yaml_size / 1e6:.1f} MB, source texts {texts / 1e6:.1f} MB"
+    )
+    print(f"parse and validate the YAML in-process (load_dataset): {parsed * 1000:.0f} ms")
+    print(f"warm: median of {RUNS} interleaved runs; first: no cache at all")
+    base_wall = statistics.median(w for w, _ in runs[cases[0][0]])
+    base_peak = statistics.median(p for _, p in runs[cases[0][0]])
+    print(
+        f"{'command':36} {'first ms':>9} {'warm ms':>8} {'x base':>7} {'budget':>7} "
+        f"{'MiB':>6} {'x base':>7}"
+    )
+    for name, _, budget in cases:
+        wall = statistics.median(w for w, _ in runs[name])
+        peak = statistics.median(p for _, p in runs[name])
+        ratio = wall / base_wall
+        verdict = "-" if budget is None else (f"{budget:g}x ok" if ratio <= budget else "OVER")
+        cold = "-" if name.startswith("baseline") else f"{first[name] * 1000:.0f}"
+        print(
+            f"{name:36} {cold:>9} {wall * 1000:8.0f} {ratio:7.2f} {verdict:>7} "
+            f"{peak:6.1f} {peak / base_peak:7.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
