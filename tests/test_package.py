@@ -36,6 +36,9 @@ def test_wheel_ships_the_dataset_and_finds_it_installed(tmp_path: Path) -> None:
     }
     assert {f"posttrack/data/{name}" for name in shipped} <= names
     assert "posttrack/data/positions.yaml" in names
+    import posttrack
+
+    assert wheel.name.startswith(f"posttrack-{posttrack.__version__}-")  # --version's source
     found = subprocess.run(
         [
             sys.executable,

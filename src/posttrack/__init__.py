@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["load_dataset"]
+__all__ = ["__version__", "load_dataset"]
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from posttrack.load import load_dataset

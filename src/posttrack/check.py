@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from posttrack.errors import DataError, Problem
 from posttrack.load import shown_path
-from posttrack.match import SourceText, closest, find_exact, read_source
+from posttrack.match import Occurrence, SourceText, closest, find_exact, read_source
 from posttrack.model import Dataset, Quote
 
 _PARA = re.compile(r"para \d+(?:\([a-z]+\))*")
@@ -22,9 +22,8 @@ def _where_agrees(where: str, label: str | None) -> bool:
 
 def check_quote(
     dataset: Dataset, text: SourceText, quote: Quote
-) -> tuple[int | None, list[Problem]]:
-    """The line where the quote starts in its source (None if it is not there), and
-    what is wrong with it."""
+) -> tuple[list[Occurrence], list[Problem]]:
+    """Everywhere the quote is verbatim in its source, and what is wrong with it."""
     path = shown_path(dataset.file)
     spans = find_exact(text.normalized, quote.text)
     if not spans:
@@ -40,31 +39,32 @@ def check_quote(
                 f'closest ({score:.0f}/100) at {shown_path(text.source.file)}:{line}: "{excerpt}"'
             )
         message = f"quote not found in '{text.source.id}'; {hint}"
-        return None, [Problem(path, quote.line, quote.column, message)]
-    line, _ = text.line_of(spans[0].start)
+        return [], [Problem(path, quote.line, quote.column, message)]
+    places = [text.occurrence(span) for span in spans]
+    line = places[0][0]
     label = text.label_at(line)
-    if any(_where_agrees(quote.where, text.label_at(text.line_of(s.start)[0])) for s in spans):
-        return line, []
+    if any(_where_agrees(quote.where, text.label_at(at)) for at, _, _ in places):
+        return places, []
     message = (
         f"the quote is in {label} of '{text.source.id}' (line {line}), "
         f"not {quote.where}; fix 'where'"
     )
-    return line, [Problem(path, quote.line, quote.column, message)]
+    return places, [Problem(path, quote.line, quote.column, message)]
 
 
 class Verified(NamedTuple):
     """What `check` found, and where each quote is, from one pass over the sources."""
 
     problems: list[Problem]
-    lines: dict[Quote, int | None]  # each quote's line in its source; None: not found
+    places: dict[Quote, list[Occurrence]]  # everywhere each quote is in its source
 
 
 def verify(dataset: Dataset) -> Verified:
     """Every problem in a dataset that loaded (the loader already checked its shape),
-    and each quote's line in its source."""
+    and everywhere each quote is in its source."""
     path = shown_path(dataset.file)
     problems: list[Problem] = []
-    lines: dict[Quote, int | None] = {}
+    places: dict[Quote, list[Occurrence]] = {}
     texts: dict[str, SourceText] = {}
     for source in dataset.sources.values():
         try:
@@ -74,9 +74,9 @@ def verify(dataset: Dataset) -> Verified:
     for position in dataset.positions:
         for quote in position.quotes:
             if position.source not in texts:
-                lines[quote] = None  # its unreadable source is reported above
+                places[quote] = []  # its unreadable source is reported above
                 continue
-            lines[quote], found = check_quote(dataset, texts[position.source], quote)
+            places[quote], found = check_quote(dataset, texts[position.source], quote)
             problems.extend(found)
     used_topics = {p.topic for p in dataset.positions}
     used_sources = {p.source for p in dataset.positions}
@@ -88,7 +88,7 @@ def verify(dataset: Dataset) -> Verified:
         if source.id not in used_sources:
             message = f"source '{source.id}' feeds no position"
             problems.append(Problem(path, source.line, 0, message, "warning"))
-    return Verified(problems, lines)
+    return Verified(problems, places)
 
 
 def run_check(dataset: Dataset) -> list[Problem]:

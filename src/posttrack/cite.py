@@ -16,8 +16,8 @@ from pathlib import Path
 
 from posttrack.errors import UsageError
 from posttrack.index import Chunk, Index, phrase, words
-from posttrack.match import exact_spans, quote_parts, whole_words
-from posttrack.model import Position
+from posttrack.match import Occurrence, exact_spans, quote_parts, whole_words
+from posttrack.model import Position, Quote
 from posttrack.text import Lines, location_labels, normalize, readable
 
 CANDIDATES = 100  # chunks reranked per query, from the shingle query
@@ -323,23 +323,16 @@ def open_index() -> tuple[Index, str | None]:
 class CitedBy:
     """Which curated positions quote a given span of a dataset source."""
 
-    def __init__(self, positions: Sequence[Position]) -> None:
-        self.positions = positions
+    def __init__(
+        self, positions: Sequence[Position], places: dict[Quote, list[Occurrence]]
+    ) -> None:
         self._spans: dict[str, list[tuple[int, int, Position]]] = {}
+        for position in positions:
+            spans = self._spans.setdefault(position.source, [])
+            for quote in position.quotes:
+                spans.extend((start, end, position) for _, start, end in places.get(quote, []))
 
-    def at(self, source: str, text: str, start: int, end: int) -> list[Position]:
-        if source not in self._spans:
-            from posttrack.match import find_exact
-
-            mapped = normalize(text)
-            spans = []
-            for position in self.positions:
-                if position.source != source:
-                    continue
-                for quote in position.quotes:
-                    for span in find_exact(mapped, quote.text):
-                        first, last = mapped.span(span.start, span.end)
-                        spans.append((first, last, position))
-            self._spans[source] = spans
-        found = [p for first, last, p in self._spans[source] if first < end and start < last]
-        return list(dict.fromkeys(found))
+    def at(self, source: str, start: int, end: int) -> list[Position]:
+        """The positions whose quotes overlap [start, end) of the source's text."""
+        spans = self._spans.get(source, [])
+        return list(dict.fromkeys(p for first, last, p in spans if first < end and start < last))

@@ -48,11 +48,10 @@ NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour, even
 def _version(value: bool) -> None:
     if not value:
         return
-    from importlib.metadata import version
-
+    from posttrack import __version__
     from posttrack.snapshot import load
 
-    line = f"posttrack {version('posttrack')}"
+    line = f"posttrack {__version__}"
     try:
         dataset = load().dataset
     except PosttrackError as error:
@@ -240,7 +239,8 @@ def cite(
     from posttrack.snapshot import load
 
     quotes = _read_quotes(quote)
-    dataset = None if paths and data is None else load(data).dataset
+    loaded = None if paths and data is None else load(data)
+    dataset = loaded.dataset if loaded else None
     by_file: dict[str, Source | None] = {}
     if paths:
         if source:
@@ -261,7 +261,7 @@ def cite(
     for path, reason in update.failed or []:
         render.warn(f"{shown_path(Path(path))}: skipped, {reason}")
     files = index.file_ids(list(by_file))
-    cited_by = finder.CitedBy(dataset.positions if dataset else [])
+    cited_by = finder.CitedBy(loaded.dataset.positions, loaded.places) if loaded else None
     texts: dict[Path, finder.SourceFile] = {}
     results = []
     for each in quotes:
@@ -270,11 +270,12 @@ def cite(
         for place in found.places:
             src = by_file.get(str(place.file))
             positions = []
-            if src is not None:
-                text = texts[place.file].text
+            if src is not None and cited_by is not None:
+                # the dataset's offsets are in the text without a byte-order mark
+                bom = texts[place.file].text.startswith("\ufeff")
                 positions = [
                     {"topic": p.topic, "date": p.date.text, "stance": p.stance}
-                    for p in cited_by.at(src.id, text, place.start, place.end)
+                    for p in cited_by.at(src.id, place.start - bom, place.end - bom)
                 ]
             matches.append(records.match_record(place, shown_path(place.file), src, positions))
         results.append(records.citation_record(found, matches))

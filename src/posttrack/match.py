@@ -46,6 +46,10 @@ class SourceText:
     def line_of(self, normalized_offset: int) -> tuple[int, int]:
         return self.lines.locate(self.normalized.starts[normalized_offset])
 
+    def occurrence(self, span: Span) -> Occurrence:
+        start, end = self.normalized.span(span.start, span.end)
+        return self.lines.locate(start)[0], start, end
+
     def label_at(self, line: int) -> str | None:
         return self.labels[line - 1] if 0 < line <= len(self.labels) else None
 
@@ -55,10 +59,13 @@ def read_source(source: Source) -> SourceText:
     return SourceText(source, read_text(source.file, shown_path(source.file), MAX_SOURCE_BYTES))
 
 
-def quote_lines(dataset: Dataset, positions: list[Position]) -> dict[Quote, int | None]:
-    """The line where each quote of these positions starts in its source (None if not found)."""
+Occurrence = tuple[int, int, int]  # (line, start, end): start and end index the source's text
+
+
+def quote_places(dataset: Dataset, positions: list[Position]) -> dict[Quote, list[Occurrence]]:
+    """Everywhere each quote of these positions is verbatim in its source (none: not found)."""
     texts: dict[str, SourceText | None] = {}
-    lines: dict[Quote, int | None] = {}
+    places: dict[Quote, list[Occurrence]] = {}
     for position in positions:
         if position.source not in texts:
             try:
@@ -68,8 +75,8 @@ def quote_lines(dataset: Dataset, positions: list[Position]) -> dict[Quote, int 
         text = texts[position.source]
         for quote in position.quotes:
             spans = find_exact(text.normalized, quote.text) if text else []
-            lines[quote] = text.line_of(spans[0].start)[0] if text and spans else None
-    return lines
+            places[quote] = [text.occurrence(span) for span in spans] if text else []
+    return places
 
 
 def quote_parts(quote: str) -> list[str]:

@@ -15,14 +15,17 @@ import os
 import zlib
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from posttrack.dates import Date
 from posttrack.errors import Problem
 from posttrack.load import cache_dir, find_dataset, load_dataset
 from posttrack.model import Dataset, Level, Position, Quote, Source, Topic
 
-FORMAT = 2  # bump when the stored shape changes
+if TYPE_CHECKING:
+    from posttrack.match import Occurrence
+
+FORMAT = 3  # bump when the stored shape changes
 # The code whose behaviour the copy records: a change to any of it (an upgrade, an
 # edit in a checkout) rebuilds the copy.
 _CODE = (
@@ -41,8 +44,13 @@ class Snapshot(NamedTuple):
     """A loaded dataset with what is known about its quotes' places in the sources."""
 
     dataset: Dataset
-    lines: dict[Quote, int | None]  # each quote's line in its source; None: not found there
+    places: dict[Quote, list[Occurrence]]  # everywhere each quote is verbatim in its source
     problems: list[Problem] | None  # what `check` finds; None when not asked for
+
+    @property
+    def lines(self) -> dict[Quote, int | None]:
+        """The line where each quote starts in its source; None where it is not found."""
+        return {quote: found[0][0] if found else None for quote, found in self.places.items()}
 
 
 def load(data: str | os.PathLike[str] | None = None, *, check: bool = False) -> Snapshot:
@@ -63,11 +71,11 @@ def load(data: str | os.PathLike[str] | None = None, *, check: bool = False) -> 
         from posttrack.check import verify
 
         verified = verify(dataset)
-        fresh = Snapshot(dataset, verified.lines, verified.problems)
+        fresh = Snapshot(dataset, verified.places, verified.problems)
     else:
-        from posttrack.match import quote_lines
+        from posttrack.match import quote_places
 
-        fresh = Snapshot(dataset, quote_lines(dataset, list(dataset.positions)), None)
+        fresh = Snapshot(dataset, quote_places(dataset, list(dataset.positions)), None)
     if key is not None:
         _write(where, key, fresh)
     return fresh
@@ -120,11 +128,11 @@ def _read(where: Path, file: Path) -> Snapshot | None:
         fresh_key = fresh_key and all(_signature(p) == s for p, s in key["sources"].items())
         if not fresh_key:
             return None
-        dataset, lines = _decode(stored["dataset"], file)
+        dataset, places = _decode(stored["dataset"], file)
         problems = None
         if stored["problems"] is not None and stored["problems"]["cwd"] == os.getcwd():
             problems = [Problem(*p) for p in stored["problems"]["items"]]
-        return Snapshot(dataset, lines, problems)
+        return Snapshot(dataset, places, problems)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None  # no copy, or one from another version: rebuild it
 
@@ -134,7 +142,7 @@ def _write(where: Path, key: dict[str, Any], snapshot: Snapshot) -> None:
     try:
         document = {
             "key": key,
-            "dataset": _encode(snapshot.dataset, snapshot.lines),
+            "dataset": _encode(snapshot.dataset, snapshot.places),
             "problems": None
             if snapshot.problems is None
             else {
@@ -152,7 +160,7 @@ def _write(where: Path, key: dict[str, Any], snapshot: Snapshot) -> None:
         pass
 
 
-def _encode(dataset: Dataset, lines: dict[Quote, int | None]) -> dict[str, Any]:
+def _encode(dataset: Dataset, places: dict[Quote, list[Occurrence]]) -> dict[str, Any]:
     # positions and quotes by column: decoding is then one map() per class
     dates: dict[str, int] = {}
 
@@ -201,12 +209,12 @@ def _encode(dataset: Dataset, lines: dict[Quote, int | None]) -> dict[str, Any]:
             "where": [q.where for q in quotes],
             "line": [q.line for q in quotes],
             "column": [q.column for q in quotes],
-            "found": [lines.get(q) for q in quotes],
+            "found": [places.get(q, []) for q in quotes],
         },
     }  # fmt: skip
 
 
-def _decode(stored: dict[str, Any], file: Path) -> tuple[Dataset, dict[Quote, int | None]]:
+def _decode(stored: dict[str, Any], file: Path) -> tuple[Dataset, dict[Quote, list[Occurrence]]]:
     dates = [
         Date(text, date.fromordinal(start), date.fromordinal(end), precision, qualifier)
         for text, start, end, precision, qualifier in stored["dates"]
@@ -223,7 +231,8 @@ def _decode(stored: dict[str, Any], file: Path) -> tuple[Dataset, dict[Quote, in
         topics[t[0]] = Topic(t[0], t[1], t[2], tuple(t[3]), scale, t[5])
     q = stored["quotes"]
     quotes = list(map(Quote, q["text"], q["where"], q["line"], q["column"]))
-    lines: dict[Quote, int | None] = dict(zip(quotes, q["found"], strict=True))
+    found = [[(line, start, end) for line, start, end in each] for each in q["found"]]
+    places: dict[Quote, list[Occurrence]] = dict(zip(quotes, found, strict=True))
     grouped, start = [], 0
     for count in stored["positions"]["quotes"]:
         grouped.append(tuple(quotes[start : start + count]))
@@ -239,4 +248,4 @@ def _decode(stored: dict[str, Any], file: Path) -> tuple[Dataset, dict[Quote, in
         file.parent, file, stored["title"], stored["state"], stored["edition"], sources,
         topics, positions, stored["digest"],
     )  # fmt: skip
-    return dataset, lines
+    return dataset, places
