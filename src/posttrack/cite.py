@@ -11,8 +11,8 @@ names true lines and shows the exact original span.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from posttrack.errors import UsageError
 from posttrack.index import Chunk, Index, phrase, words
@@ -28,8 +28,7 @@ MAX_QUOTE = 5000  # characters; a quote is a sentence or a paragraph, not a docu
 CONTEXT = 60  # characters of context shown each side
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A scored place in a file's normalised text (before it is mapped back)."""
 
     file_id: int
@@ -40,8 +39,7 @@ class Hit:
     chunks: tuple[Chunk, ...]  # the window it was found in
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """A match located in the original file."""
 
     file: Path
@@ -58,11 +56,10 @@ class Place:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(NamedTuple):
     query: str
     verdict: str  # verbatim, close, partial or none
-    places: list[Place] = field(default_factory=list)
+    places: list[Place]
 
 
 def verdict_of(places: Sequence[Place]) -> str:

@@ -258,7 +258,7 @@ def cite(
     stale, size = index.stale(list(by_file))
     with render.progress(size, "indexing", sys.stderr) as advance:
         update = index.refresh(list(by_file), advance, stale=stale)
-    for path, reason in update.failed or []:
+    for path, reason in update.failed:
         render.warn(f"{shown_path(Path(path))}: skipped, {reason}")
     files = index.file_ids(list(by_file))
     cited_by = finder.CitedBy(loaded.dataset.positions, loaded.places) if loaded else None

@@ -15,8 +15,8 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from posttrack.text import normalize_fast
 
@@ -40,8 +40,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize='unicode
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
+class Chunk(NamedTuple):
     """A stored chunk: where it is in its file, and its normalised text."""
 
     id: int
@@ -61,15 +60,15 @@ class Chunk:
         return -self.id * 1_000_000 if self.aside else self.norm_start
 
 
-@dataclass
 class Update:
     """What one refresh of the index did."""
 
-    files: int = 0
-    indexed: int = 0  # files read and (re)indexed
-    unchanged: int = 0  # files whose stat matched: not read at all
-    bytes: int = 0  # bytes read
-    failed: list[tuple[str, str]] | None = None
+    def __init__(self, files: int = 0, unchanged: int = 0) -> None:
+        self.files = files
+        self.indexed = 0  # files read and (re)indexed
+        self.unchanged = unchanged  # files whose stat matched: not read at all
+        self.bytes = 0  # bytes read
+        self.failed: list[tuple[str, str]] = []
 
 
 def chunk_bounds(data: bytes) -> Iterator[tuple[int, int]]:
@@ -168,7 +167,7 @@ class Index:
         `stale`, when the caller has just computed it with `stale()`, saves a second look."""
         if stale is None:
             stale = self.stale(files)[0]
-        update = Update(files=len(files), unchanged=len(files) - len(stale), failed=[])
+        update = Update(files=len(files), unchanged=len(files) - len(stale))
         pending = 0
         for file in stale:
             size = self._index_file(file, update)
@@ -210,7 +209,6 @@ class Index:
         except UnicodeDecodeError as error:
             reason = f"not UTF-8 (byte {error.start})"
             self.db.execute("UPDATE files SET error=? WHERE id=?", (reason, file_id))
-            assert update.failed is not None
             update.failed.append((file, reason))
             return len(data)
         update.indexed += 1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from posttrack.errors import DataError, UsageError
 from posttrack.load import MAX_DATA_BYTES, read_text, shown_path
@@ -16,20 +16,19 @@ MAX_SOURCE_BYTES = MAX_DATA_BYTES
 _ELLIPSIS = re.compile(r"\s*\.\.\.\s*")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A place in a normalised text: [start, end)."""
 
     start: int
     end: int
 
 
-@dataclass
 class SourceText:
     """A source's text, normalised once, with line and paragraph lookups."""
 
-    source: Source
-    raw: str
+    def __init__(self, source: Source, raw: str) -> None:
+        self.source = source
+        self.raw = raw
 
     @cached_property
     def normalized(self) -> Normalized:

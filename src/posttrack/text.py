@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Removed before matching: (pattern, group to delete or 0 for the whole match).
 _REMOVALS: tuple[re.Pattern[str], ...] = (
@@ -43,8 +43,7 @@ _DROP = _QUOTES | _INVISIBLE
 _FOLD = str.maketrans({**dict.fromkeys(_DROP), **dict.fromkeys(_DASHES, " ")})
 
 
-@dataclass(frozen=True, slots=True)
-class Normalized:
+class Normalized(NamedTuple):
     """A normalised text and, for each of its characters, the original span."""
 
     original: str

@@ -10,7 +10,6 @@ anything; and nothing recurses, whatever the input.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from posttrack.errors import DataError
@@ -47,14 +46,16 @@ class YSeq(list[Any]):
 _NO_KEY = object()
 
 
-@dataclass
 class _Frame:
-    value: YMap | YSeq
-    anchor: str | None
-    key: Any = _NO_KEY
-    key_mark: Mark = (0, 0)
-    size: int = 1
-    pending: list[Any] = field(default_factory=list)
+    """A collection being read: its value so far, and the key awaiting a value."""
+
+    def __init__(self, value: YMap | YSeq, anchor: str | None) -> None:
+        self.value = value
+        self.anchor = anchor
+        self.key: Any = _NO_KEY
+        self.key_mark: Mark = (0, 0)
+        self.size = 1
+        self.pending: list[Any] = []
 
 
 def _mark(event: Any) -> Mark:
