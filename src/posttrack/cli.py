@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -336,6 +337,35 @@ def check(
         render.write_listing(listing, resolved, sys.stdout, no_color=no_color)
     sys.stderr.write(f"check: {render.safe(summary)}\n")
     raise typer.Exit(status)
+
+
+class By(StrEnum):
+    position = "position"
+    quote = "quote"
+
+
+@app.command()
+def export(
+    by: Annotated[
+        By, typer.Option(case_sensitive=False, help="One row per position, or per quote.")
+    ] = By.position,
+    fmt: FormatOption = Format.auto,
+    data: DataOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """The whole dataset flattened for spreadsheets, pandas and jq (csv, tsv, json, jsonl, md)."""
+    from posttrack.snapshot import load
+
+    loaded = load(data)
+    rows = records.export_records(loaded.dataset, loaded.lines, by=by.value)
+    per_quote = by is By.quote
+    listing = Listing(
+        "quotes" if per_quote else "positions",
+        rows,
+        render.EXPORT_QUOTE_COLUMNS if per_quote else render.EXPORT_POSITION_COLUMNS,
+        title=f"{loaded.dataset.title}: every {by.value}",
+    )
+    render.write_listing(listing, fmt, sys.stdout, no_color=no_color)
 
 
 def _click_exceptions() -> tuple[type[Exception], type[BaseException]]:

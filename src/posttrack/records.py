@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from posttrack.errors import Problem
-from posttrack.model import Quote, Source, Topic
+from posttrack.model import Dataset, Quote, Source, Topic
 from posttrack.timeline import Change, Entry, TopicSummary, word_diff
 
 if TYPE_CHECKING:
@@ -146,3 +146,42 @@ def match_record(place: Place, path: str, source: Source | None, positions: list
 
 def citation_record(citation: Citation, matches: list[Record]) -> Record:
     return {"query": citation.query, "verdict": citation.verdict, "matches": matches}
+
+
+def export_records(
+    dataset: Dataset, lines: dict[Quote, int | None], *, by: str = "position"
+) -> list[Record]:
+    """The whole dataset flattened, topic by topic in date order: one record per
+    position (its quotes in a list) or, with by="quote", one per quote."""
+    rows: list[Record] = []
+    for topic in dataset.topics.values():
+        for position in dataset.positions_for(topic.id):
+            source = dataset.sources[position.source]
+            row: Record = {
+                "topic": topic.id,
+                "topic_title": topic.title,
+                "date": position.date.text,
+                "date_precision": position.date.precision,
+                "date_qualifier": position.date.qualifier,
+                "date_start": position.date.start.isoformat(),
+                "date_end": position.date.end.isoformat(),
+                "source": source.id,
+                "source_title": source.title,
+                "source_date": source.issued.text,
+                "voice": source.voice,
+                "kind": source.kind,
+                "stance": position.stance,
+                "level": position.level,
+                "level_label": topic.level_label(position.level),
+                "summary": position.summary,
+                "original": position.original,
+                "note": position.note,
+            }
+            quotes = [
+                {"quote": q.text, "where": q.where, "line": lines.get(q)} for q in position.quotes
+            ]
+            if by == "quote":
+                rows.extend({**row, **quote} for quote in quotes)
+            else:
+                rows.append({**row, "quotes": quotes})
+    return rows

@@ -263,6 +263,44 @@ SHOW_COLUMNS = (
 )
 
 
+_EXPORT_FIELDS = (
+    "topic",
+    "topic_title",
+    "date",
+    "date_precision",
+    "date_qualifier",
+    "date_start",
+    "date_end",
+    "source",
+    "source_title",
+    "source_date",
+    "voice",
+    "kind",
+    "stance",
+    "level",
+    "level_label",
+    "summary",
+    "original",
+    "note",
+)
+
+
+def _each_quote(key: str) -> Callable[[Record], list[Any]]:
+    return lambda record: [q[key] for q in record["quotes"]]
+
+
+# --by position: a position's quotes, locations and lines are lists ('; ' in flat formats)
+EXPORT_POSITION_COLUMNS = (
+    *(Column(key, key) for key in _EXPORT_FIELDS),
+    Column("quote", "quote", value=_each_quote("quote")),
+    Column("where", "where", value=_each_quote("where")),
+    Column("line", "line", value=_each_quote("line")),
+)
+EXPORT_QUOTE_COLUMNS = tuple(
+    Column(key, key) for key in (*_EXPORT_FIELDS, "quote", "where", "line")
+)
+
+
 def voice_note(record: Record, state: str) -> str:
     """Say plainly whose words these are."""
     whose = f"{state}'s" if state else "the state's"
