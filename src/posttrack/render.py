@@ -139,8 +139,13 @@ def write_listing(
     elif fmt is Format.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
+        # the csv module quotes a field for "\n" but not for a lone "\r", which a reader
+        # takes for a line end: such a row is written with every field quoted
+        quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(keys)
-        writer.writerows([c.text(r) for c in columns] for r in listing.records)
+        for record in listing.records:
+            row = [c.text(record) for c in columns]
+            (quoted if any("\r" in field for field in row) else writer).writerow(row)
         stream.write(buffer.getvalue())
     elif fmt is Format.tsv:
         stream.write("\t".join(keys) + "\n")

@@ -175,6 +175,12 @@ def read_yaml(text: str, path: str) -> Any:
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = f"invalid YAML: {error.problem or error.context}"
         raise DataError.at(path, line, column, message) from None
+    except yaml.reader.ReaderError as error:  # a character YAML forbids, such as NUL
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1
+        char = error.character if isinstance(error.character, int) else ord(error.character)
+        message = f"invalid YAML: character U+{char:04X} is not allowed ({error.reason}); remove it"
+        raise DataError.at(path, line, column, message) from None
     except yaml.YAMLError as error:
-        raise DataError.at(path, 0, 0, f"invalid YAML: {error}") from None
+        raise DataError.at(path, 0, 0, f"invalid YAML: {' '.join(str(error).split())}") from None
     return root[0] if root else None
