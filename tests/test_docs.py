@@ -95,3 +95,11 @@ def test_readme_cite_plain_example_is_real(
     monkeypatch.chdir(REPO)
     quote = "These peaceful means include but are not limited to inquiry, mediation"
     assert cli("cite", quote).out == _console_block(f'cite "{quote}"')
+
+
+def test_readme_export_example_is_real(cli: Callable[..., Result]) -> None:
+    out = cli("export", "--by", "quote", "--data", str(SHIPPED), "-f", "tsv").out
+    fields = [0, 2, 3, 7, 20]
+    rows = [line.split("\t") for line in out.splitlines()[:5]]
+    cut = "".join("\t".join(row[i] for i in fields) + "\n" for row in rows)
+    assert _console_block("export --by quote -f tsv | cut -f1,3,4,8,21 | head -5") == cut
