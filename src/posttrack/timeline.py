@@ -70,19 +70,34 @@ def history(
 ) -> list[Entry]:
     """The topic's positions in date order with shifts; `since`/`until` filter what is shown,
     but each shift is still measured against the position before it, shown or not."""
-    topic = dataset.topics[topic_id]
-    entries: list[Entry] = []
-    previous: Position | None = None
-    for position in dataset.positions_for(topic_id):
-        shift = "first" if previous is None else compare(topic, previous, position)
-        entries.append(Entry(position, dataset.sources[position.source], shift))
-        previous = position
+    entries = _entries(dataset, dataset.topics[topic_id], dataset.positions_for(topic_id))
     return [
         e
         for e in entries
         if (since is None or e.position.date.end >= since.start)
         and (until is None or e.position.date.start <= until.end)
     ]
+
+
+def _entries(dataset: Dataset, topic: Topic, positions: list[Position]) -> list[Entry]:
+    """A topic's positions, in date order, as entries with their shifts."""
+    entries: list[Entry] = []
+    previous: Position | None = None
+    for position in positions:
+        shift = "first" if previous is None else compare(topic, previous, position)
+        entries.append(Entry(position, dataset.sources[position.source], shift))
+        previous = position
+    return entries
+
+
+def _by_topic(dataset: Dataset) -> dict[str, list[Position]]:
+    """Every topic's positions in date order (file order breaks ties), in one pass."""
+    grouped: dict[str, list[Position]] = {topic_id: [] for topic_id in dataset.topics}
+    for position in dataset.positions:
+        grouped[position.topic].append(position)
+    for positions in grouped.values():
+        positions.sort(key=lambda p: p.date.key)
+    return grouped
 
 
 def as_of(dataset: Dataset, topic_id: str, when: Date) -> Entry | None:
@@ -116,9 +131,10 @@ def _within(date: Date, period: Date) -> bool:
 def diff(dataset: Dataset, start: Date, end: Date, topics: list[str] | None = None) -> list[Change]:
     """For each topic (in dataset order) with a position as of either date: the change."""
     changes = []
+    grouped = _by_topic(dataset)
     for topic_id in topics or list(dataset.topics):
         topic = dataset.topics[topic_id]
-        entries = history(dataset, topic_id)  # once for both dates
+        entries = _entries(dataset, topic, grouped[topic_id])  # once for both dates
         before, after = _latest(entries, start), _latest(entries, end)
         if before is None and after is None:
             continue
