@@ -14,12 +14,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from corpus import KINDS, Query, generate, queries
+from process import run
 
 from posttrack.cite import cite
 from posttrack.index import Index
@@ -30,20 +30,6 @@ WORK = HERE / ".work"
 SIZES = [float(s) for s in os.environ.get("BENCH_SIZES", "1 10 100").split()]
 PER_KIND = int(os.environ.get("BENCH_QUERIES", "40"))
 BASELINE_QUERIES = int(os.environ.get("BENCH_BASELINE_QUERIES", "10"))
-
-
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str, int]:
-    """Wall seconds, peak RSS MiB, stdout and exit code of one whole process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    out = process.stdout.read() if process.stdout else b""
-    _, status, usage = os.wait4(process.pid, 0)
-    return (
-        time.perf_counter() - start,
-        usage.ru_maxrss / 1024,
-        out.decode(),
-        os.waitstatus_to_exitcode(status),
-    )
 
 
 def correct(query: Query, document: dict, directory: Path) -> bool:
@@ -95,13 +81,15 @@ def bench_size(mb: float) -> dict[str, str]:
     size_mb = index_path.stat().st_size / 1e6
 
     posttrack = [sys.executable, "-m", "posttrack", "cite"]
-    run([*posttrack, "warm up", str(directory), "-f", "json"], env)
+    run([*posttrack, "warm up", str(directory), "-f", "json"], env, capture=True)
     latency: dict[str, list[float]] = {k: [] for k in KINDS}
     right: dict[str, int] = dict.fromkeys(KINDS, 0)
     peaks = []
     for query in asked:
         wall, peak, out, _ = run(
-            [*posttrack, query.text, str(directory), "-f", "json", "--limit", "1"], env
+            [*posttrack, query.text, str(directory), "-f", "json", "--limit", "1"],
+            env,
+            capture=True,
         )
         latency[query.kind].append(wall)
         peaks.append(peak)
@@ -122,14 +110,12 @@ def bench_size(mb: float) -> dict[str, str]:
     rg, ug = [], []
     if shutil.which("rg"):
         for query in [q for q in asked if q.kind == "exact"][:BASELINE_QUERIES]:
-            rg.append(run(["rg", "-F", "-n", query.text, str(directory)], env)[0])
+            # through a pipe: rg writing to /dev/null would stop at the first match
+            rg.append(run(["rg", "-F", "-n", query.text, str(directory)], env, capture=True).wall)
     if shutil.which("ugrep"):
         for query in [q for q in asked if q.kind == "typos"][:BASELINE_QUERIES]:
-            ug.append(
-                run(["ugrep", "-r", "-n", "-i", "-F", "-Zbest3", query.text, str(directory)], env)[
-                    0
-                ]
-            )
+            ugrep = ["ugrep", "-r", "-n", "-i", "-F", "-Zbest3", query.text, str(directory)]
+            ug.append(run(ugrep, env, capture=True).wall)
 
     present = [k for k in KINDS if k != "absent"]
     recall = sum(right[k] for k in present) / sum(len(latency[k]) for k in present)

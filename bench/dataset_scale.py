@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from process import run
+
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
 POSITIONS = int(os.environ.get("BENCH_POSITIONS", "10000"))
@@ -97,10 +99,8 @@ def generate(directory: Path, seed: int = 11) -> Path:
 
 def once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MiB) and exit status of one whole process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    done = run(argv, env)
+    return done.wall, done.peak, done.status
 
 
 def main() -> int:

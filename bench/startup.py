@@ -15,10 +15,10 @@ from __future__ import annotations
 import compileall
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from process import run
 
 RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 SRC = Path(__file__).resolve().parent.parent / "src" / "posttrack"
@@ -51,14 +51,11 @@ ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
 
 
 def once(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one run; wait4 reads this child's own peak."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
+    """Wall seconds and peak RSS (MiB) of one run, which must succeed."""
+    done = run(argv, ENV)
+    if done.status != 0:
         raise SystemExit(f"bench: {' '.join(argv)} failed")
-    return wall, usage.ru_maxrss / 1024
+    return done.wall, done.peak
 
 
 def main() -> int:
