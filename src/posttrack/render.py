@@ -165,31 +165,31 @@ def write_listing(
 
 
 def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(
-        title=Text(safe(listing.title)) if listing.title else None,
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        title_style="bold",
-        title_justify="left",
-        caption=Text(safe(listing.caption)) if listing.caption else None,
-        caption_justify="left",
-    )
+    from posttrack import layout
+
     shown = [c for c in listing.columns if c.table]
-    for column in shown:
-        table.add_column(
-            column.header,
-            style=column.style or None,
-            no_wrap=column.no_wrap,
-            min_width=column.min_width,
-            justify="right" if column.justify == "right" else "left",
+    columns = [
+        layout.Column(
+            c.header,
+            style=c.style,
+            no_wrap=c.no_wrap,
+            min_width=c.min_width,
+            right=c.justify == "right",
         )
-    for record in listing.records:
-        table.add_row(*(Text(safe(c.human(record))) for c in shown))
-    make_console(stream, no_color).print(table)
+        for c in shown
+    ]
+    rows = [[Text(safe(c.human(record))) for c in shown] for record in listing.records]
+    page = layout.Page(make_console(stream, no_color))
+    layout.table(
+        page,
+        columns,
+        rows,
+        title=Text(safe(listing.title), "bold") if listing.title else None,
+        caption=Text(safe(listing.caption), "dim italic") if listing.caption else None,
+    )
+    page.write()
 
 
 def write_lines(lines: Sequence[str], stream: IO[str]) -> None:
@@ -323,31 +323,6 @@ def _level_bar(record: Record) -> str:
     return "■" * level + "□" * max(top - level, 0) + f" {level}/{top}"
 
 
-class _Rail:
-    """A renderable that hangs content off a timeline rail: date, marker, then `│` below."""
-
-    def __init__(self, label: str, marker: str, style: str, content: Any, gutter: int) -> None:
-        self.label, self.marker, self.style = label, marker, style
-        self.content, self.gutter = content, gutter
-
-    def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich.segment import Segment
-        from rich.style import Style
-
-        bold, dim, marker = Style(bold=True), Style(dim=True), Style.parse(self.style)
-
-        width = max(options.max_width - self.gutter - 3, 20)
-        lines = console.render_lines(self.content, options.update(width=width), pad=False)
-        for index, line in enumerate(lines):
-            label = self.label if index == 0 else ""
-            rail = self.marker if index == 0 else "│"
-            yield Segment(label.ljust(self.gutter) + " ", bold if index == 0 else None)
-            yield Segment(rail, marker if index == 0 else dim)
-            yield Segment(" ")
-            yield from line
-            yield Segment.line()
-
-
 def write_timeline(
     topic: Record,
     entries: list[Record],
@@ -357,29 +332,39 @@ def write_timeline(
     no_color: bool,
     quotes: bool,
 ) -> None:
-    """`show` for people: a vertical timeline that shows strength at a glance."""
-    from rich.console import Group
-    from rich.padding import Padding
+    """`show` for people: a vertical timeline that shows strength at a glance.
+
+    Each entry hangs off a rail: its date and a marker, then `│` down the lines below.
+    """
+    from rich.segment import Segment
     from rich.text import Text
 
-    console = make_console(stream, no_color)
+    from posttrack.layout import Page
+
+    page = Page(make_console(stream, no_color))
     head = Text()
     head.append(safe(topic["title"]), "bold")
     head.append(f"  {safe(topic['id'])}", "cyan")
-    console.print(head)
-    console.print(Text(safe(topic["description"]), "dim"))
+    page.paragraph(head)
+    page.paragraph(Text(safe(topic["description"]), "dim"))
     if topic["scale"]:
         scale = Text("scale: ", "dim")
         for index, step in enumerate(topic["scale"]):
             if index:
                 scale.append("  <  ", "dim")
             scale.append(f"{step['level']} {safe(step['label'])}")
-        console.print(scale)
+        page.paragraph(scale)
     if not entries:
-        console.print(Text("no positions in this period", "italic"))
+        page.paragraph(Text("no positions in this period", "italic"))
+        page.write()
         return
-    console.print()
+    page.blank()
     gutter = max(len(e["date"]) for e in entries)
+    room = max(page.width - gutter - 3, 20)
+    page.crop = page.crop or gutter + 3 + room > page.width
+    # the rail below each entry's first line, the same segments every time
+    rail = (Segment(" " * (gutter + 1)), Segment("│", page.style("dim")), Segment(" "))
+    bold = page.style("bold")
     for index, entry in enumerate(entries):
         mark, word, style = SHIFT_MARKS[entry["shift"]]
         title = Text()
@@ -394,13 +379,13 @@ def write_timeline(
         voice_style = {"secondary": "magenta", "reported": "yellow"}.get(entry["voice"], "dim")
         source.append(" · ")
         source.append(voice_note(entry, state), voice_style)
-        lines: list[Any] = [title, source]
+        lines: list[tuple[int, Text]] = [(0, title), (0, source)]
         if entry["original"]:
-            lines.append(Text(f"reporting: {safe(entry['original'])}", "magenta"))
+            lines.append((0, Text(f"reporting: {safe(entry['original'])}", "magenta")))
         if entry["date_qualifier"]:
             why = f": {safe(entry['date_note'])}" if entry["date_note"] else ""
-            lines.append(Text(f"date {entry['date_qualifier']}{why}", "dim"))
-        lines.append(Text(safe(entry["summary"])))
+            lines.append((0, Text(f"date {entry['date_qualifier']}{why}", "dim")))
+        lines.append((0, Text(safe(entry["summary"]))))
         if quotes:
             for quote in entry["quotes"]:
                 where = quote["where"] + (f", line {quote['line']}" if quote["line"] else "")
@@ -408,13 +393,22 @@ def write_timeline(
                 line.append(safe(quote["text"]), "italic")
                 line.append("”  ", "dim")
                 line.append(safe(where), "dim")
-                lines.append(Padding(line, (0, 0, 0, 2)))
+                lines.append((2, line))
+        first = True
+        for indent, text in lines:
+            for part in page.wrap(text, room - indent):
+                if first:
+                    label = Segment(safe(entry["date"]).ljust(gutter) + " ", bold)
+                    page.line(label, Segment("●", page.style(style)), " ", part)
+                    first = False
+                else:
+                    page.line(*rail, " " * indent, part)
         if index < len(entries) - 1:
-            lines.append(Text(""))
-        console.print(_Rail(entry["date"], "●", style, Group(*lines), gutter))
-    uncertain = any(e["date_qualifier"] for e in entries)
-    if uncertain:
-        console.print(Text(f"\n{DATE_CAPTION}", "dim"))
+            page.line(*rail[:2])
+    if any(e["date_qualifier"] for e in entries):
+        page.blank()
+        page.paragraph(Text(DATE_CAPTION, "dim"))
+    page.write()
 
 
 # --- diff: two dates side by side ---------------------------------------------
@@ -462,26 +456,13 @@ DIFF_COLUMNS = (
 
 def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quotes: bool) -> None:
     """`diff` for people: a compact side-by-side table, changes highlighted."""
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    start, end = document["from"], document["to"]
-    table = Table(
-        title=Text(f"Positions as of {safe(start)} and as of {safe(end)}"),
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        show_lines=quotes,
-    )
-    table.add_column("topic", style="cyan", no_wrap=True)
-    table.add_column(f"as of {safe(start)}", ratio=1)
-    table.add_column(f"as of {safe(end)}", ratio=1)
-    table.add_column("change", no_wrap=True)
+    from posttrack import layout
 
-    def side(record: Record | None, ops: list[Record], drop: str) -> Any:
+    start, end = document["from"], document["to"]
+
+    def side(record: Record | None, ops: list[Record], drop: str) -> Text:
         if record is None:
             return Text("no position", "dim italic")
         text = Text()
@@ -497,24 +478,35 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
             text.append(
                 f"  ({record['voice']})", "magenta" if record["voice"] == "secondary" else "yellow"
             )
-        if not quotes or not record["quotes"]:
-            return text
-        first = record["quotes"][0]
-        quote = Text(f"“{safe(first['text'])}” {safe(first['where'])}", "dim italic")
-        return Group(text, quote)
+        if quotes and record["quotes"]:
+            first = record["quotes"][0]
+            text.append(f"\n“{safe(first['text'])}” {safe(first['where'])}", "dim italic")
+        return text
 
+    rows = []
     for change in document["changes"]:
         ops = change["stance_diff"]
         label = Text(change["change"], CHANGE_STYLES[change["change"]])
         if change["carried_forward"] and change["to"]:
             label.append(f"\nnot restated;\nstated {safe(change['to']['date'])}", "dim")
-        table.add_row(
-            safe(change["topic"]),
-            side(change["from"], ops, "insert"),
-            side(change["to"], ops, "delete"),
-            label,
+        rows.append(
+            [
+                Text(safe(change["topic"])),
+                side(change["from"], ops, "insert"),
+                side(change["to"], ops, "delete"),
+                label,
+            ]
         )
-    make_console(stream, no_color).print(table)
+    columns = [
+        layout.Column("topic", style="cyan", no_wrap=True),
+        layout.Column(f"as of {safe(start)}", ratio=1),
+        layout.Column(f"as of {safe(end)}", ratio=1),
+        layout.Column("change", no_wrap=True),
+    ]
+    page = layout.Page(make_console(stream, no_color))
+    title = Text(f"Positions as of {safe(start)} and as of {safe(end)}", "bold")
+    layout.table(page, columns, rows, title=title, separate_rows=quotes)
+    page.write()
 
 
 # --- cite: where a quote is -------------------------------------------------------
@@ -652,12 +644,12 @@ def write_citations(
 def _write_citation_view(
     results: list[Record], stream: IO[str], *, state: str, no_color: bool, min_score: float
 ) -> None:
-    from rich.padding import Padding
     from rich.text import Text
 
+    from posttrack.layout import Page
     from posttrack.text import readable
 
-    console = make_console(stream, no_color)
+    page = Page(make_console(stream, no_color))
     styles = {
         "verbatim": "bold green",
         "close": "bold yellow",
@@ -666,13 +658,13 @@ def _write_citation_view(
     }
     for number, result in enumerate(results):
         if number:
-            console.print()
+            page.blank()
         head = Text("“", "dim")
         head.append(safe(result["query"]), "italic")
         head.append("”  ", "dim")
         head.append(result["verdict"], styles[result["verdict"]])
-        console.print(head)
-        console.print(Text(verdict_sentence(result, state, min_score)))
+        page.paragraph(head)
+        page.paragraph(Text(verdict_sentence(result, state, min_score)))
         for rank, match in enumerate(result["matches"], 1):
             top = Text(f"{rank:>2}  ", "dim")
             top.append(
@@ -699,4 +691,5 @@ def _write_citation_view(
             if match["positions"]:
                 lines.append(Text("cited by " + safe(_positions_field(match)), "green"))
             for line in lines:
-                console.print(Padding(line, (0, 0, 0, 4 if line is not top else 0)))
+                page.paragraph(line, indent=4 if line is not top else 0)
+    page.write()

@@ -1,0 +1,170 @@
+"""The terminal layout: lines break where rich breaks them, and a table fits its terminal."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from posttrack import layout
+
+# words and runs of spaces, with wide (CJK, emoji) and combining characters
+WORDS = st.lists(
+    st.one_of(
+        st.text(alphabet="abcdefghij-,.;", min_size=1, max_size=30),
+        st.text(alphabet="漢字テキスト😀é\u0301", min_size=1, max_size=12),
+        st.sampled_from([" ", "  ", "   "]),
+    ),
+    max_size=40,
+).map("".join)
+
+
+def _console(width: int, stream: io.StringIO | None = None) -> Console:
+    file = stream if stream is not None else io.StringIO()
+    return Console(file=file, width=width, no_color=True, markup=False, emoji=False)
+
+
+def _lines(text: Text, width: int) -> list[str]:
+    page = layout.Page(_console(width))
+    return ["".join(s.text for s in line.segments) for line in page.wrap(text, width)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORDS, st.integers(min_value=2, max_value=60))  # at 1, rich drops a wide character
+def test_wrap_breaks_where_rich_breaks(plain: str, width: int) -> None:
+    text = Text(plain)
+    ours = _lines(text, width)
+    theirs = [line.plain.rstrip() for line in text.wrap(_console(width), width)]
+    assert ours == theirs
+    assert all(cell_len(line) <= width for line in ours)
+
+
+def test_wrap_keeps_styles_and_starts_a_line_at_each_newline() -> None:
+    text = Text("bold words here\nand a second line", "italic")
+    text.stylize("bold", 0, 4)
+    page = layout.Page(_console(10))
+    lines = page.wrap(text, 10)
+    assert [line.cells for line in lines] == [10, 4, 5, 6, 4]
+    assert ["".join(s.text for s in line.segments) for line in lines] == [
+        "bold words",
+        "here",
+        "and a",
+        "second",
+        "line",
+    ]
+    bold, rest = lines[0].segments
+    assert (bold.text, rest.text) == ("bold", " words")
+    assert bold.style == Style(italic=True, bold=True)
+    assert rest.style == Style(italic=True)
+
+
+RUNS = st.lists(
+    st.tuples(st.text(alphabet="ab c😀", max_size=6), st.sampled_from(["", "bold", "dim red"])),
+    max_size=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(RUNS, st.sampled_from(["", "italic", "cyan"]), st.booleans())
+def test_segments_are_what_text_render_gives(
+    runs: list[tuple[str, str]], base: str, overlap: bool
+) -> None:
+    text = Text(style=base)
+    for words, style in runs:
+        text.append(words, style or None)
+    if overlap:
+        text.stylize_before("underline", 0, 3)  # overlapping spans go rich's own way
+    console = _console(80)
+    ours = layout.Page(console)._render(text)  # the fast path under test
+    # what rich prints for the text (Text.render alone leaves out the text's own style)
+    options = console.options.update(no_wrap=True, overflow="ignore")
+    theirs = [s for s in console.render(text, options) if s.text != "\n"]
+    assert _runs(ours) == _runs(theirs)
+
+
+def _runs(segments: Iterable[Segment]) -> list[tuple[str, Style | None]]:
+    """Text with its style, adjacent runs of one style joined; a null style is none."""
+    kept = [Segment(s.text, s.style or None) for s in segments if s.text]
+    return [(s.text, s.style) for s in Segment.simplify(kept)]
+
+
+def test_the_one_cell_characters_are_one_cell_for_rich() -> None:
+    pattern = layout._ONE_CELL.pattern
+    ranges = re.findall(r"(.)-(.)", pattern.strip("[]*"))
+    chars = [chr(c) for start, end in ranges for c in range(ord(start), ord(end) + 1)]
+    assert len(chars) > 1000
+    assert [c for c in chars if cell_len(c) != 1] == []
+
+
+def _render(
+    width: int, columns: list[layout.Column], rows: list[list[str]], title: Text | None = None
+) -> str:
+    stream = io.StringIO()
+    page = layout.Page(_console(width, stream))
+    layout.table(page, columns, [[Text(c) for c in row] for row in rows], title=title)
+    page.write()
+    return stream.getvalue()
+
+
+ROWS = [
+    ["binding-instrument", "A legally binding instrument is essential to close the gaps", "5"],
+    ["ihl", "Applying international humanitarian law is difficult", "12"],
+]
+COLUMNS = [
+    layout.Column("id", no_wrap=True),
+    layout.Column("stance"),
+    layout.Column("n", right=True),
+]
+
+
+@pytest.mark.parametrize("width", [30, 40, 60, 80, 200])
+def test_a_table_fits_its_terminal_and_loses_no_word(width: int) -> None:
+    out = _render(width, COLUMNS, ROWS)
+    lines = out.splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    assert all(line == line.rstrip() for line in lines)
+    words = " ".join(" ".join(row) for row in ROWS).split()
+    if width >= 60:  # room for every word whole
+        assert all(word in out for word in words)
+        assert "binding-instrument" in out  # a no_wrap column is not folded
+
+
+def test_a_table_looks_like_a_simple_head_box() -> None:
+    out = _render(80, COLUMNS, ROWS, title=Text("Title"))
+    assert out.splitlines() == [
+        "Title",
+        "",
+        "  id                   stance                                                n",
+        " " + "─" * 78,
+        "  binding-instrument   A legally binding instrument is essential to close    5",
+        "                       the gaps",
+        "  ihl                  Applying international humanitarian law is           12",
+        "                       difficult",
+        "",
+    ]
+
+
+def test_ratio_columns_share_the_whole_width() -> None:
+    columns = [
+        layout.Column("a", no_wrap=True),
+        layout.Column("b", ratio=1),
+        layout.Column("c", ratio=1),
+    ]
+    widths = layout.column_widths(columns, [[Text("x"), Text("y"), Text("z")]], 50)
+    assert (widths[0], sum(widths)) == (1, 50)
+    assert abs(widths[1] - widths[2]) <= 1
+
+
+def test_too_narrow_a_table_folds_wrapping_columns_before_no_wrap_ones() -> None:
+    widths = layout.column_widths(COLUMNS, [[Text(c) for c in row] for row in ROWS], 40)
+    assert widths[0] == len("binding-instrument")
+    assert sum(widths) <= 40
