@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -101,6 +102,22 @@ def test_a_corrupt_copy_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert snapshot.load(MINI).dataset == load_dataset(MINI)
     _no_parsing(monkeypatch)
     assert snapshot.load(MINI).dataset.title == "Mini test dataset"
+
+
+@pytest.mark.parametrize("column", ["positions.stance", "quotes.text"])
+def test_a_copy_with_a_column_cut_short_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str
+) -> None:
+    monkeypatch.setenv("POSTTRACK_CACHE", str(tmp_path))
+    snapshot.load(MINI)
+    (copy,) = (tmp_path / "datasets").iterdir()
+    stored = json.loads(copy.read_text(encoding="utf-8"))
+    table, field = column.split(".")
+    stored["dataset"][table][field].pop()  # the key still matches: only decoding can tell
+    copy.write_text(json.dumps(stored), encoding="utf-8")
+    loaded = snapshot.load(MINI)
+    assert loaded.dataset == load_dataset(MINI)
+    assert loaded.lines == snapshot.load(MINI).lines
 
 
 def test_an_unwritable_cache_costs_only_time(
