@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -76,6 +77,10 @@ class Position(NamedTuple):
     line: int = 0
 
 
+# Position order: Date.key (earlier start, then the narrower period), read in C
+DATE_ORDER = attrgetter("date.start", "date.end")
+
+
 class Dataset(NamedTuple):
     root: Path  # the dataset directory
     file: Path  # its positions.yaml
@@ -90,4 +95,4 @@ class Dataset(NamedTuple):
     def positions_for(self, topic_id: str) -> list[Position]:
         """The topic's positions in date order (file order breaks ties)."""
         found = [p for p in self.positions if p.topic == topic_id]
-        return sorted(found, key=lambda p: p.date.key)
+        return sorted(found, key=DATE_ORDER)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from posttrack.dates import Date
-from posttrack.model import Dataset, Position, Source, Topic
+from posttrack.model import DATE_ORDER, Dataset, Position, Source, Topic
 
 
 class TopicSummary(NamedTuple):
@@ -93,21 +93,26 @@ def _entries(dataset: Dataset, topic: Topic, positions: list[Position]) -> list[
 def _by_topic(dataset: Dataset) -> dict[str, list[Position]]:
     """Every topic's positions in date order (file order breaks ties), in one pass."""
     grouped: dict[str, list[Position]] = {topic_id: [] for topic_id in dataset.topics}
-    for position in dataset.positions:
+    for position in sorted(dataset.positions, key=DATE_ORDER):
         grouped[position.topic].append(position)
-    for positions in grouped.values():
-        positions.sort(key=lambda p: p.date.key)
     return grouped
 
 
 def as_of(dataset: Dataset, topic_id: str, when: Date) -> Entry | None:
     """The latest position known to have been stated by the end of `when`'s period."""
-    return _latest(history(dataset, topic_id), when)
+    topic = dataset.topics[topic_id]
+    return _latest(dataset, topic, dataset.positions_for(topic_id), when)
 
 
-def _latest(entries: list[Entry], when: Date) -> Entry | None:
-    stated = [e for e in entries if e.position.date.end <= when.end]
-    return stated[-1] if stated else None
+def _latest(dataset: Dataset, topic: Topic, positions: list[Position], when: Date) -> Entry | None:
+    """The entry of the last of the topic's positions (in date order) stated by `when`'s end."""
+    for index in range(len(positions) - 1, -1, -1):
+        position = positions[index]
+        if position.date.end <= when.end:
+            before = positions[index - 1] if index else None
+            shift = "first" if before is None else compare(topic, before, position)
+            return Entry(position, dataset.sources[position.source], shift)
+    return None
 
 
 class Change(NamedTuple):
@@ -134,8 +139,9 @@ def diff(dataset: Dataset, start: Date, end: Date, topics: list[str] | None = No
     grouped = _by_topic(dataset)
     for topic_id in topics or list(dataset.topics):
         topic = dataset.topics[topic_id]
-        entries = _entries(dataset, topic, grouped[topic_id])  # once for both dates
-        before, after = _latest(entries, start), _latest(entries, end)
+        positions = grouped[topic_id]
+        before = _latest(dataset, topic, positions, start)
+        after = _latest(dataset, topic, positions, end)
         if before is None and after is None:
             continue
         if before is None:
