@@ -4,12 +4,14 @@ Generates (seeded) 500 source texts of numbered paragraphs and a positions.yaml
 of 10,000 positions on 50 topics, each quoting a sentence of its source
 verbatim, so that `check` passes. Reports the first (cold) run of each command,
 which parses the YAML and reads every source, and the median of warm runs
-beside the baseline `python -c "import typer"` measured in the same run.
+beside the baseline `python -c "import typer"` measured in the same run. Tables
+are drawn in colour on a pseudo-terminal 100 columns wide.
 BENCH_POSITIONS and BENCH_SOURCES change the size.
 """
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import random
@@ -98,8 +100,9 @@ def generate(directory: Path, seed: int = 11) -> Path:
 
 
 def once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MiB) and exit status of one whole process."""
-    done = run(argv, env)
+    """Wall seconds, peak RSS (MiB) and exit status of one whole process; a table
+    is drawn on a pseudo-terminal, in colour."""
+    done = run(argv, env, terminal=argv[-2:] == ["-f", "table"])
     return done.wall, done.peak, done.status
 
 
@@ -107,6 +110,8 @@ def main() -> int:
     if "--generate" in sys.argv:
         generate(WORK / f"dataset-{POSITIONS}")
         return 0
+    # compiled, as pip compiles an installed posttrack (startup.py does the same)
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "src" / "posttrack", quiet=1)
     # generated in a child: a process forked from a big parent inherits its peak memory
     subprocess.run([sys.executable, __file__, "--generate"], check=True)
     directory = WORK / f"dataset-{POSITIONS}"

@@ -4,8 +4,9 @@ measured in the same run: `python -c "import typer"` in the same environment.
 Every case runs once to warm the caches, then RUNS times, interleaved with the
 others so that a noisy moment hurts every case alike. Prints, per command and
 format: the median wall time, its ratio to the baseline's and the budget (1.5x
-in machine formats, 2x when rich renders a table), and the median peak resident
-memory with its ratio (budget 2x). posttrack's bytecode is compiled first, as
+in machine formats, 2x when rich renders a table, which is drawn in colour on a
+pseudo-terminal 100 columns wide), and the median peak resident memory with
+its ratio (budget 2x). posttrack's bytecode is compiled first, as
 pip does when it installs the wheel, so that the figures are an installed
 posttrack's. Exits 1 when a case is over its budget.
 """
@@ -51,8 +52,9 @@ ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
 
 
 def once(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one run, which must succeed."""
-    done = run(argv, ENV)
+    """Wall seconds and peak RSS (MiB) of one run, which must succeed; a table is
+    drawn on a pseudo-terminal, in colour."""
+    done = run(argv, ENV, terminal=argv[-2:] == ["-f", "table"])
     if done.status != 0:
         raise SystemExit(f"bench: {' '.join(argv)} failed")
     return done.wall, done.peak

@@ -110,3 +110,20 @@ def test_a_position_with_several_quotes_lists_them_in_flat_formats(cli: Cli) -> 
         "Such rules could be politically or legally binding."
     )
     assert first["where"] == "para 2; para 2(a)"
+
+
+@pytest.mark.parametrize(
+    ("by", "shown"),
+    [
+        ("position", ["topic", "date", "source", "stance", "level", "where"]),
+        ("quote", ["topic", "date", "source", "quote", "where", "line"]),
+    ],
+)
+def test_a_table_for_a_person_shows_a_few_columns_whole(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, by: str, shown: list[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    lines = cli("export", "--by", by, "-f", "table").out.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("topic"))
+    assert header.split() == shown
+    assert any("binding-instrument" in line and "2020" in line for line in lines)

@@ -168,3 +168,13 @@ def test_too_narrow_a_table_folds_wrapping_columns_before_no_wrap_ones() -> None
     widths = layout.column_widths(COLUMNS, [[Text(c) for c in row] for row in ROWS], 40)
     assert widths[0] == len("binding-instrument")
     assert sum(widths) <= 40
+
+
+def test_a_long_page_goes_out_as_it_is_made() -> None:
+    stream = io.StringIO()
+    page = layout.Page(_console(40, stream))
+    for number in range(20_000):
+        page.line(f"line {number}")
+    assert stream.getvalue().startswith("line 0\nline 1\n")  # before write(): bounded memory
+    page.write()
+    assert stream.getvalue().splitlines()[-1] == "line 19999"

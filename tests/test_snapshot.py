@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,20 +106,80 @@ def test_a_corrupt_copy_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert snapshot.load(MINI).dataset.title == "Mini test dataset"
 
 
-@pytest.mark.parametrize("column", ["positions.stance", "quotes.text"])
+def _rewrite_part(copy: Path, topic: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change one topic's stored part and write the copy back, its checksum made good."""
+    raw = copy.read_bytes()
+    start = raw.index(b"\n") + 1
+    end = raw.index(b"\n", start)
+    head = json.loads(raw[start:end])
+    body = raw[end + 1 :]
+    parts = {t: json.loads(body[at : at + size]) for t, (at, size) in head["parts"].items()}
+    change(parts[topic])
+    encoded, offset = [], 0
+    for name, part in parts.items():
+        encoded.append(json.dumps(part).encode())
+        head["parts"][name] = [offset, len(encoded[-1])]
+        offset += len(encoded[-1])
+    rest = json.dumps(head).encode() + b"\n" + b"".join(encoded)
+    copy.write_bytes(f"{zlib.crc32(rest):08x}\n".encode() + rest)
+
+
+@pytest.mark.parametrize("column", ["stance", "order", "quote.text", "quote.found"])
+@pytest.mark.parametrize("asked", ["dataset", "topic"])
 def test_a_copy_with_a_column_cut_short_is_rebuilt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, asked: str
 ) -> None:
     monkeypatch.setenv("POSTTRACK_CACHE", str(tmp_path))
-    snapshot.load(MINI)
+    expected = snapshot.load(MINI)
+    whole, lines = expected.dataset, expected.lines
     (copy,) = (tmp_path / "datasets").iterdir()
-    stored = json.loads(copy.read_text(encoding="utf-8"))
-    table, field = column.split(".")
-    stored["dataset"][table][field].pop()  # the key still matches: only decoding can tell
-    copy.write_text(json.dumps(stored), encoding="utf-8")
+
+    def cut(part: dict[str, Any]) -> None:
+        table = part["quote"] if column.startswith("quote.") else part
+        table[column.removeprefix("quote.")].pop()
+
+    _rewrite_part(copy, "norms", cut)  # the key still matches: only decoding can tell
     loaded = snapshot.load(MINI)
-    assert loaded.dataset == load_dataset(MINI)
-    assert loaded.lines == snapshot.load(MINI).lines
+    if asked == "dataset":
+        assert (loaded.dataset, loaded.lines) == (whole, lines)
+    else:
+        dataset, some = loaded.topic("norms")
+        assert dataset.positions == tuple(p for p in whole.positions if p.topic == "norms")
+        assert all(some[q] == lines[q] for p in dataset.positions for q in p.quotes)
+    _no_parsing(monkeypatch)  # and the copy was rebuilt
+    assert snapshot.load(MINI).dataset == whole
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"supports voluntary norms", b"supports binding norms"),
+        (b"Mini test dataset", b"Mini tost dataset"),
+    ],
+    ids=["in a topic", "in the header"],
+)
+def test_a_copy_changed_on_disk_fails_its_checksum_and_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: bytes, new: bytes
+) -> None:
+    monkeypatch.setenv("POSTTRACK_CACHE", str(tmp_path))
+    whole = snapshot.load(MINI).dataset
+    (copy,) = (tmp_path / "datasets").iterdir()
+    raw = copy.read_bytes()
+    assert raw.count(old) == 1
+    copy.write_bytes(raw.replace(old, new))
+    assert snapshot.load(MINI).dataset == whole
+    assert copy.read_bytes() == raw  # rebuilt
+
+
+def test_show_decodes_only_its_topic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSTTRACK_CACHE", str(tmp_path))
+    snapshot.load(SHIPPED)
+    (copy,) = (tmp_path / "datasets").iterdir()
+    _rewrite_part(copy, "ihl", lambda part: part["stance"].pop())  # broken, but not read
+    loaded = snapshot.load(SHIPPED)
+    dataset, _ = loaded.topic("norms")
+    assert {p.topic for p in dataset.positions} == {"norms"}
+    assert loaded._dataset is None  # the rest was never decoded
 
 
 def test_an_unwritable_cache_costs_only_time(

@@ -54,7 +54,7 @@ def _version(value: bool) -> None:
 
     line = f"posttrack {__version__}"
     try:
-        dataset = load().dataset
+        dataset = load().header
     except PosttrackError as error:
         line += f" (dataset unreadable: {error})"
     else:
@@ -151,8 +151,8 @@ def show(
     start = _date(since, "--since") if since else None
     end = _date(until, "--until") if until else None
     loaded = load(data)
-    dataset, lines = loaded.dataset, loaded.lines
-    chosen = resolve_topic(dataset, topic)
+    chosen = resolve_topic(loaded.header, topic)
+    dataset, lines = loaded.topic(chosen.id)  # the other topics are not even decoded
     entries = history(dataset, chosen.id, start, end)
     rows = [records.entry_record(e, chosen, lines, quotes=quotes) for e in entries]
     ref = records.topic_ref(chosen)

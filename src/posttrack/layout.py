@@ -175,6 +175,8 @@ class Page:
             else:
                 add(piece)
         add(Segment.line())
+        if len(self._segments) > 20_000:  # a long page goes out as it is made
+            self.write()
 
     def paragraph(self, text: Text, *, indent: int = 0, width: int | None = None) -> None:
         """The text wrapped to the page (or `width`), each line indented."""

@@ -294,15 +294,27 @@ def _each_quote(key: str) -> Callable[[Record], list[Any]]:
     return lambda record: [q[key] for q in record["quotes"]]
 
 
+# A table for a person shows a few of the columns: twenty-one would fold to a
+# character or two each. Every other format carries them all.
+_EXPORT_POSITION_TABLE = {"topic", "date", "source", "level", "stance", "where"}
+_EXPORT_QUOTE_TABLE = {"topic", "date", "source", "quote", "where", "line"}
+
+_EXPORT_NO_WRAP = {"topic", "date", "level", "line"}
+
+
+def _export_column(key: str, shown: set[str], **more: Any) -> Column:
+    return Column(key, key, table=key in shown, no_wrap=key in _EXPORT_NO_WRAP, **more)
+
+
 # --by position: a position's quotes, locations and lines are lists ('; ' in flat formats)
 EXPORT_POSITION_COLUMNS = (
-    *(Column(key, key) for key in _EXPORT_FIELDS),
-    Column("quote", "quote", value=_each_quote("quote")),
+    *(_export_column(key, _EXPORT_POSITION_TABLE) for key in _EXPORT_FIELDS),
+    Column("quote", "quote", value=_each_quote("quote"), table=False),
     Column("where", "where", value=_each_quote("where")),
-    Column("line", "line", value=_each_quote("line")),
+    Column("line", "line", value=_each_quote("line"), table=False),
 )
 EXPORT_QUOTE_COLUMNS = tuple(
-    Column(key, key) for key in (*_EXPORT_FIELDS, "quote", "where", "line")
+    _export_column(key, _EXPORT_QUOTE_TABLE) for key in (*_EXPORT_FIELDS, "quote", "where", "line")
 )
 
 

@@ -1,11 +1,16 @@
 """A parsed copy of the dataset in the cache directory.
 
-A command on an unchanged dataset reads one JSON file instead of parsing and
+A command on an unchanged dataset reads one file instead of parsing and
 validating YAML and normalising every source to find its quotes' lines. The
 copy holds while positions.yaml, every source file it names and posttrack's own
 loading code are unchanged (size, mtime, ctime and inode, as for the cite
 index); anything else rebuilds it from the files. A cache that cannot be read
 or written only costs time: the files are the truth.
+
+The file is a checksum line, a JSON header line (the key, the dataset's title,
+dates, sources and topics, where each topic's part is) and one JSON document per
+topic holding its positions and quotes by column. `show` decodes the header
+and its one topic, whatever the size of the dataset.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from posttrack.model import Dataset, Level, Position, Quote, Source, Topic
 if TYPE_CHECKING:
     from posttrack.match import Occurrence
 
-FORMAT = 3  # bump when the stored shape changes
+FORMAT = 4  # bump when the stored shape changes
 # The code whose behaviour the copy records: a change to any of it (an upgrade, an
 # edit in a checkout) rebuilds the copy.
 _CODE = (
@@ -44,23 +49,63 @@ _CODE = (
 class Snapshot:
     """A loaded dataset with what is known about its quotes' places in the sources."""
 
-    __slots__ = ("_found", "_places", "dataset", "problems")
+    __slots__ = ("_dataset", "_found", "_places", "_stored", "problems")
 
     def __init__(
         self,
-        dataset: Dataset,
+        dataset: Dataset | None,
         places: dict[Quote, list[Occurrence]] | None,
         problems: list[Problem] | None,  # what `check` finds; None when not asked for
-        *,
-        found: tuple[list[Quote], list[list[list[int]]]] | None = None,
+        stored: _Stored | None = None,
     ) -> None:
-        self.dataset, self.problems = dataset, problems
-        # from the cache: each quote and where it is, as stored; made a dict when asked
-        self._places, self._found = places, found
+        self._dataset, self._places, self.problems = dataset, places, problems
+        self._stored = stored  # a copy from the cache, its topics decoded when asked for
+        self._found: tuple[list[Quote], list[list[list[int]]]] | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The whole dataset."""
+        if self._dataset is None:
+            assert self._stored is not None
+            try:
+                self._dataset, self._found = self._stored.everything()
+            except _DECODING:
+                self._rebuild()
+        assert self._dataset is not None
+        return self._dataset
+
+    @property
+    def header(self) -> Dataset:
+        """The dataset's title, sources and topics; positions only if already at hand."""
+        if self._dataset is None and self._stored is not None:
+            return self._stored.base
+        return self.dataset
+
+    def topic(self, topic_id: str) -> tuple[Dataset, dict[Quote, int | None]]:
+        """The dataset with only this topic's positions, and their quotes' lines."""
+        if self._dataset is None and self._stored is not None:
+            try:
+                _, positions, quotes, found = self._stored.topic(topic_id)
+            except _DECODING:
+                self._rebuild()
+            else:
+                dataset = self._stored.base._replace(positions=tuple(positions))
+                return dataset, _first_lines(quotes, found)
+        dataset = self.dataset
+        chosen = tuple(p for p in dataset.positions if p.topic == topic_id)
+        return dataset._replace(positions=chosen), self.lines
+
+    def _rebuild(self) -> None:
+        """A stored copy that does not decode is replaced, from the files."""
+        assert self._stored is not None
+        fresh = _build(self._stored.base.file, self._stored.where, check=False)
+        self._dataset, self._places, self._stored = fresh.dataset, fresh.places, None
 
     @property
     def places(self) -> dict[Quote, list[Occurrence]]:
         """Everywhere each quote is verbatim in its source."""
+        if self._places is None:
+            self.dataset  # noqa: B018 - decodes the stored quotes and their places
         if self._places is None:
             quotes, found = self._found or ([], [])
             tuples = ([(line, start, end) for line, start, end in each] for each in found)
@@ -70,10 +115,15 @@ class Snapshot:
     @property
     def lines(self) -> dict[Quote, int | None]:
         """The line where each quote starts in its source; None where it is not found."""
+        if self._places is None:
+            self.dataset  # noqa: B018 - decodes the stored quotes and their places
         if self._places is None and self._found is not None:
-            quotes, found = self._found
-            return dict(zip(quotes, (each[0][0] if each else None for each in found), strict=True))
+            return _first_lines(*self._found)
         return {quote: found[0][0] if found else None for quote, found in self.places.items()}
+
+
+def _first_lines(quotes: list[Quote], found: list[list[list[int]]]) -> dict[Quote, int | None]:
+    return dict(zip(quotes, (each[0][0] if each else None for each in found), strict=True))
 
 
 def load(data: str | os.PathLike[str] | None = None, *, check: bool = False) -> Snapshot:
@@ -84,6 +134,11 @@ def load(data: str | os.PathLike[str] | None = None, *, check: bool = False) -> 
     stored = _read(where, file)
     if stored is not None and (stored.problems is not None or not check):
         return stored
+    return _build(file, where, check=check, stored=stored)
+
+
+def _build(file: Path, where: Path, *, check: bool, stored: Snapshot | None = None) -> Snapshot:
+    """Load (or take the stored dataset), find the quotes, and store the copy."""
     before = _signature_or_none(file)  # before reading: an edit made meanwhile is seen next time
     dataset = stored.dataset if stored else load_dataset(file)
     try:
@@ -143,64 +198,104 @@ def _key(file: Path, dataset: Dataset, stat: list[int]) -> dict[str, Any]:
 def _read(where: Path, file: Path) -> Snapshot | None:
     """The stored copy when every file it depends on is unchanged, else None."""
     try:
-        stored = json.loads(where.read_bytes())
-        key = stored["key"]
+        raw = where.read_bytes()
+        end = raw.index(b"\n", _CRC)
+        head = json.loads(raw[_CRC:end])
+        key = head["key"]
         fresh_key = key["format"] == FORMAT and key["code"] == _code()
         fresh_key = fresh_key and key["file"] == str(file.resolve())
         fresh_key = fresh_key and key["stat"] == _signature(file)
         fresh_key = fresh_key and all(_signature(p) == s for p, s in key["sources"].items())
-        if not fresh_key:
+        if not fresh_key or int(raw[: _CRC - 1], 16) != zlib.crc32(memoryview(raw)[_CRC:]):
             return None
-        dataset, found = _decode(stored["dataset"], file)
         problems = None
-        if stored["problems"] is not None and stored["problems"]["cwd"] == os.getcwd():
-            problems = [Problem(*p) for p in stored["problems"]["items"]]
-        return Snapshot(dataset, None, problems, found=found)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        if head["problems"] is not None and head["problems"]["cwd"] == os.getcwd():
+            problems = [Problem(*p) for p in head["problems"]["items"]]
+        return Snapshot(None, None, problems, _Stored(head, raw, end + 1, file, where))
+    except (OSError, *_DECODING):
         return None  # no copy, or one from another version: rebuild it
+
+
+_DECODING = (ValueError, KeyError, TypeError, IndexError)  # a copy that does not decode
+_CRC = 9  # the first line: a checksum of the rest, 8 hex digits
 
 
 def _write(where: Path, key: dict[str, Any], snapshot: Snapshot) -> None:
     """Store the copy atomically; a cache that cannot be written is skipped."""
     try:
-        document = {
-            "key": key,
-            "dataset": _encode(snapshot.dataset, snapshot.places),
-            "problems": None
+        head, parts = _encode(snapshot.dataset, snapshot.places)
+        head["key"] = key
+        head["problems"] = (
+            None
             if snapshot.problems is None
             else {
                 "cwd": os.getcwd(),
                 "items": [
                     [p.path, p.line, p.column, p.message, p.severity] for p in snapshot.problems
                 ],
-            },
-        }
+            }
+        )
         where.parent.mkdir(parents=True, exist_ok=True)
         partial = where.with_name(f"{where.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        # ensure_ascii: the header holds no raw newline, whatever the data
+        rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + b"".join(parts)
+        partial.write_bytes(f"{zlib.crc32(rest):08x}\n".encode() + rest)
         os.replace(partial, where)
     except OSError:
         pass
 
 
-def _encode(dataset: Dataset, places: dict[Quote, list[Occurrence]]) -> dict[str, Any]:
-    # positions and quotes by column: decoding is then one map() per class
+def _encode(
+    dataset: Dataset, places: dict[Quote, list[Occurrence]]
+) -> tuple[dict[str, Any], list[bytes]]:
+    """The header, and each topic's part: its positions and their quotes by column
+    (decoding is then one map() per class), with each position's place in the file."""
     dates: dict[str, int] = {}
 
     def date_id(value: Date) -> int:
         return dates.setdefault(value.text, len(dates))
 
     issued = [date_id(s.issued) for s in dataset.sources.values()]
-    positions = dataset.positions
-    quotes = [q for p in positions for q in p.quotes]
-    every_date = {p.date.text: p.date for p in positions}
+    every_date = {p.date.text: p.date for p in dataset.positions}
     every_date.update({s.issued.text: s.issued for s in dataset.sources.values()})
-    position_dates = [date_id(p.date) for p in positions]
-    return {
+    by_topic: dict[str, list[tuple[int, Position]]] = {t: [] for t in dataset.topics}
+    for order, position in enumerate(dataset.positions):
+        by_topic[position.topic].append((order, position))
+    parts, starts, offset = [], {}, 0
+    for topic_id, numbered in by_topic.items():
+        positions = [p for _, p in numbered]
+        quotes = [q for p in positions for q in p.quotes]
+        part = json.dumps(
+            {
+                "order": [order for order, _ in numbered],
+                "source": [p.source for p in positions],
+                "date": [date_id(p.date) for p in positions],
+                "stance": [p.stance for p in positions],
+                "summary": [p.summary for p in positions],
+                "quotes": [len(p.quotes) for p in positions],
+                "level": [p.level for p in positions],
+                "original": [p.original for p in positions],
+                "note": [p.note for p in positions],
+                "line": [p.line for p in positions],
+                "quote": {
+                    "text": [q.text for q in quotes],
+                    "where": [q.where for q in quotes],
+                    "line": [q.line for q in quotes],
+                    "column": [q.column for q in quotes],
+                    "found": [places.get(q, []) for q in quotes],
+                },
+            },
+            ensure_ascii=False,
+        ).encode()
+        parts.append(part)
+        starts[topic_id] = [offset, len(part)]
+        offset += len(part)
+    head = {
         "title": dataset.title,
         "state": dataset.state,
         "edition": dataset.edition,
         "digest": dataset.digest,
+        "count": len(dataset.positions),
         "dates": [
             [d.text, d.start.toordinal(), d.end.toordinal(), d.precision, d.qualifier]
             for d in sorted((every_date[text] for text in dates), key=lambda d: dates[d.text])
@@ -215,62 +310,79 @@ def _encode(dataset: Dataset, places: dict[Quote, list[Occurrence]]) -> dict[str
              [[step.level, step.label] for step in t.scale], t.line]
             for t in dataset.topics.values()
         ],
-        "positions": {
-            "topic": [p.topic for p in positions],
-            "source": [p.source for p in positions],
-            "date": position_dates,
-            "stance": [p.stance for p in positions],
-            "summary": [p.summary for p in positions],
-            "quotes": [len(p.quotes) for p in positions],
-            "level": [p.level for p in positions],
-            "original": [p.original for p in positions],
-            "note": [p.note for p in positions],
-            "line": [p.line for p in positions],
-        },
-        "quotes": {
-            "text": [q.text for q in quotes],
-            "where": [q.where for q in quotes],
-            "line": [q.line for q in quotes],
-            "column": [q.column for q in quotes],
-            "found": [places.get(q, []) for q in quotes],
-        },
+        "parts": starts,
     }  # fmt: skip
+    return head, parts
 
 
-def _decode(
-    stored: dict[str, Any], file: Path
-) -> tuple[Dataset, tuple[list[Quote], list[list[list[int]]]]]:
-    # tuple.__new__ makes each NamedTuple from a zipped row without a Python-level
-    # __new__ call: at 10,000 positions, 14 ms instead of 27 for the whole decode
-    new = tuple.__new__
-    dates = [
-        Date(text, date.fromordinal(start), date.fromordinal(end), precision, qualifier)
-        for text, start, end, precision, qualifier in stored["dates"]
-    ]
-    sources = {}
-    for s in stored["sources"]:
-        sources[s[0]] = Source(
-            s[0], s[1], s[2], dates[s[3]], s[4], s[5], s[6], s[7], s[8], s[9], s[10],
-            Path(s[11]), s[12], s[13],
+class _Stored:
+    """A copy as read from the cache: its header decoded, each topic when asked for."""
+
+    def __init__(
+        self, head: dict[str, Any], raw: bytes, start: int, file: Path, where: Path
+    ) -> None:
+        self.head, self.raw, self.start, self.where = head, raw, start, where
+        self.dates = [
+            Date(text, date.fromordinal(first), date.fromordinal(last), precision, qualifier)
+            for text, first, last, precision, qualifier in head["dates"]
+        ]
+        sources = {}
+        for s in head["sources"]:
+            sources[s[0]] = Source(
+                s[0], s[1], s[2], self.dates[s[3]], s[4], s[5], s[6], s[7], s[8], s[9], s[10],
+                Path(s[11]), s[12], s[13],
+            )  # fmt: skip
+        topics = {}
+        for t in head["topics"]:
+            scale = tuple(Level(level, label) for level, label in t[4])
+            topics[t[0]] = Topic(t[0], t[1], t[2], tuple(t[3]), scale, t[5])
+        self.base = Dataset(
+            file.parent, file, head["title"], head["state"], head["edition"], sources,
+            topics, (), head["digest"],
         )  # fmt: skip
-    topics = {}
-    for t in stored["topics"]:
-        scale = tuple(Level(level, label) for level, label in t[4])
-        topics[t[0]] = Topic(t[0], t[1], t[2], tuple(t[3]), scale, t[5])
-    q = stored["quotes"]
-    quotes = list(
-        map(new, repeat(Quote), zip(q["text"], q["where"], q["line"], q["column"], strict=True))
-    )
-    remaining = iter(quotes)
-    grouped = [tuple(islice(remaining, count)) for count in stored["positions"]["quotes"]]
-    p = stored["positions"]
-    fields = zip(
-        p["topic"], p["source"], map(dates.__getitem__, p["date"]), p["stance"], p["summary"],
-        grouped, p["level"], p["original"], p["note"], p["line"], strict=True,
-    )  # fmt: skip
-    positions = tuple(map(new, repeat(Position), fields))
-    dataset = Dataset(
-        file.parent, file, stored["title"], stored["state"], stored["edition"], sources,
-        topics, positions, stored["digest"],
-    )  # fmt: skip
-    return dataset, (quotes, q["found"])
+
+    def _part(self, topic_id: str) -> dict[str, Any]:
+        offset, size = self.head["parts"][topic_id]
+        at = self.start + offset
+        part: dict[str, Any] = json.loads(self.raw[at : at + size])
+        return part
+
+    def topic(
+        self, topic_id: str
+    ) -> tuple[list[int], list[Position], list[Quote], list[list[list[int]]]]:
+        """The topic's positions (with their places in the file), their quotes, and
+        where each quote is; ValueError when the stored columns disagree."""
+        # tuple.__new__ makes each NamedTuple from a zipped row without a Python-level
+        # __new__ call: at 10,000 positions, half the time
+        new = tuple.__new__
+        p = self._part(topic_id)
+        q = p["quote"]
+        rows = zip(q["text"], q["where"], q["line"], q["column"], strict=True)
+        quotes = list(map(new, repeat(Quote), rows))
+        if sum(p["quotes"]) != len(quotes) or len(q["found"]) != len(quotes):
+            raise ValueError("a stored topic's quotes are not its positions' quotes")
+        remaining = iter(quotes)
+        grouped = [tuple(islice(remaining, count)) for count in p["quotes"]]
+        order = p["order"]
+        fields = zip(
+            repeat(topic_id, len(order)), p["source"], map(self.dates.__getitem__, p["date"]),
+            p["stance"], p["summary"], grouped, p["level"], p["original"], p["note"], p["line"],
+            strict=True,
+        )  # fmt: skip
+        return order, list(map(new, repeat(Position), fields)), quotes, q["found"]
+
+    def everything(self) -> tuple[Dataset, tuple[list[Quote], list[list[list[int]]]]]:
+        """The whole dataset in file order, with every quote and where it is."""
+        slots: list[Position | None] = [None] * self.head["count"]
+        quotes: list[Quote] = []
+        found: list[list[list[int]]] = []
+        for topic_id in self.head["parts"]:
+            order, positions, some, where = self.topic(topic_id)
+            for at, position in zip(order, positions, strict=True):
+                slots[at] = position
+            quotes += some
+            found += where
+        filled = tuple(slot for slot in slots if slot is not None)
+        if len(filled) != len(slots):
+            raise ValueError("the stored topics do not hold every position")
+        return self.base._replace(positions=filled), (quotes, found)
