@@ -145,6 +145,40 @@ def test_show_piped_into_head_exits_quietly_with_a_documented_code() -> None:
     assert big in ("status=0", "status=141")
 
 
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (("export", "--by", "quote", "-f", "json"), 0),
+        (("cite", "words that are in no source at all"), 1),
+        (("show", "no-such-topic"), 2),
+    ],
+)
+def test_the_console_script_writes_everything_and_exits_with_the_status(
+    cli: Cli, args: tuple[str, ...], status: int
+) -> None:
+    posttrack = Path(sys.executable).with_name("posttrack")
+    env = {**os.environ, "POSTTRACK_DATA": str(SHIPPED)}
+    done = subprocess.run([posttrack, *args], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == status
+    assert done.stdout == cli(*args, "--data", str(SHIPPED)).out  # all of it, flushed
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_full_disk_is_one_line_and_exit_two(fmt: str) -> None:
+    posttrack = Path(sys.executable).with_name("posttrack")
+    env = {**os.environ, "POSTTRACK_DATA": str(SHIPPED)}
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [posttrack, "export", "-f", fmt], stdout=full, stderr=subprocess.PIPE, text=True,
+            env=env, check=False,
+        )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        2,
+        "posttrack: error: cannot write the output: No space left on device\n",
+    )
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_an_internal_error_is_one_line_in_every_command(
     cli: Cli, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]

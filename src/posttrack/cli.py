@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
 import sys
 from enum import StrEnum
@@ -395,15 +397,28 @@ def main(argv: list[str] | None = None) -> int:
         return ExitStatus.ERROR
     except click_abort:
         return ExitStatus.INTERRUPTED
+    except OSError as error:
+        if error.errno not in _WRITE_ERRORS:
+            return _internal(error, args)
+        render.error_line(f"cannot write the output: {error.strerror}")
+        return ExitStatus.ERROR
     except Exception as error:
-        if "--debug" in args:
-            raise
-        render.error_line(
-            f"internal error: {type(error).__name__}: {error}; "
-            "run again with --debug for the traceback, and please report it"
-        )
-        return ExitStatus.INTERNAL
+        return _internal(error, args)
     return result if isinstance(result, int) else ExitStatus.OK
+
+
+# the output could not be written: a full disk or quota, a device error
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _internal(error: Exception, args: list[str]) -> int:
+    if "--debug" in args:
+        raise error
+    render.error_line(
+        f"internal error: {type(error).__name__}: {error}; "
+        "run again with --debug for the traceback, and please report it"
+    )
+    return ExitStatus.INTERNAL
 
 
 def run() -> None:
@@ -411,4 +426,14 @@ def run() -> None:
     if hasattr(signal, "SIGPIPE"):
         # `posttrack ... | head`: end quietly like other Unix tools (status 141)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    sys.exit(main())
+    status = main()
+    try:
+        sys.stdout.flush()
+    except OSError as error:  # a full disk, say: the output is not all there
+        render.error_line(f"cannot write the output: {error.strerror}")
+        status = ExitStatus.ERROR
+    sys.stderr.flush()
+    # Everything is written and closed (the cite index commits and closes itself):
+    # skip the interpreter's teardown, which frees every object one at a time, to
+    # no purpose (22 ms with 10,000 positions loaded).
+    os._exit(status)

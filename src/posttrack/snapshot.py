@@ -15,9 +15,12 @@ and its one topic, whatever the size of the dataset.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from itertools import islice, repeat
 from pathlib import Path
@@ -315,6 +318,19 @@ def _encode(
     return head, parts
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk of acyclic values is made: every
+    700 allocations it would scan them all again (6 ms of 45 at 10,000 positions)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Stored:
     """A copy as read from the cache: its header decoded, each topic when asked for."""
 
@@ -373,6 +389,10 @@ class _Stored:
 
     def everything(self) -> tuple[Dataset, tuple[list[Quote], list[list[list[int]]]]]:
         """The whole dataset in file order, with every quote and where it is."""
+        with _collector_paused():
+            return self._everything()
+
+    def _everything(self) -> tuple[Dataset, tuple[list[Quote], list[list[list[int]]]]]:
         slots: list[Position | None] = [None] * self.head["count"]
         quotes: list[Quote] = []
         found: list[list[list[int]]] = []
