@@ -167,7 +167,7 @@ def _cache_file(file: Path) -> Path:
     # it costs more to import than this whole lookup)
     path = str(file.resolve())
     name = f"{zlib.crc32(path.encode('utf-8', 'surrogateescape')):08x}"
-    return cache_dir() / "datasets" / f"{name}.json"
+    return cache_dir() / "datasets" / f"{name}.snapshot"
 
 
 def _signature(path: str | Path) -> list[int]:
@@ -244,6 +244,7 @@ def _write(where: Path, key: dict[str, Any], snapshot: Snapshot) -> None:
         rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + b"".join(parts)
         partial.write_bytes(f"{zlib.crc32(rest):08x}\n".encode() + rest)
         os.replace(partial, where)
+        where.with_suffix(".json").unlink(missing_ok=True)  # the copy's earlier form
     except OSError:
         pass
 
