@@ -3,9 +3,9 @@
 rich styles and writes everything posttrack shows on a terminal; this module
 only decides what goes on each line. rich's own layout (Table, Padding, Group)
 measures each renderable in several passes: at 200 timeline entries that took
-175 ms, more than the rest of the command, against 15 ms here. So paragraphs
-are wrapped once, breaking where rich's `Text.wrap` breaks, and all the lines
-go to the console as one batch of segments.
+175 ms, more than the rest of the command, against 40 ms here in colour. So
+each paragraph is rendered and wrapped once, breaking where rich's `Text.wrap`
+breaks, and the lines go to the console in large batches of segments.
 
 Imported only by render's functions for a terminal, never at start-up.
 """
@@ -103,6 +103,7 @@ def _cut(segments: list[Segment], breaks: list[int]) -> list[list[Segment]]:
 
 
 def _rstripped(segments: list[Segment]) -> Line:
+    """A line without the spaces it ends with (where it was broken)."""
     while segments and not segments[-1].text.rstrip():
         segments.pop()
     if segments:
@@ -112,7 +113,7 @@ def _rstripped(segments: list[Segment]) -> Line:
 
 
 class Page:
-    """Lines of styled text for one console, written in one go."""
+    """Lines of styled text for one console, written in batches."""
 
     def __init__(self, console: Any) -> None:
         self.console = console
@@ -195,6 +196,8 @@ class Page:
 
 
 class Column(NamedTuple):
+    """A table's column: its header, and how its cells are styled, wrapped and sized."""
+
     header: str
     style: str = ""
     no_wrap: bool = False
@@ -298,6 +301,7 @@ def table(
 
 
 def _row(page: Page, columns: Sequence[Column], widths: list[int], cells: list[Text]) -> None:
+    """One row: each cell wrapped to its column's width, their lines side by side."""
     wrapped = [page.wrap(cell, width) for cell, width in zip(cells, widths, strict=True)]
     empty = Line([], 0)
     for number in range(max(len(lines) for lines in wrapped)):

@@ -1,4 +1,5 @@
-"""Every output format; the only module that imports rich.
+"""Every output format; with layout.py, which lays out what a person sees, the only
+module that imports rich.
 
 Machine formats (json, jsonl, csv, tsv, plain, md) depend on nothing but the
 data: not the terminal, its width, colour settings or the locale. Text from
@@ -302,8 +303,8 @@ _EXPORT_QUOTE_TABLE = {"topic", "date", "source", "quote", "where", "line"}
 _EXPORT_NO_WRAP = {"topic", "date", "level", "line"}
 
 
-def _export_column(key: str, shown: set[str], **more: Any) -> Column:
-    return Column(key, key, table=key in shown, no_wrap=key in _EXPORT_NO_WRAP, **more)
+def _export_column(key: str, shown: set[str]) -> Column:
+    return Column(key, key, table=key in shown, no_wrap=key in _EXPORT_NO_WRAP)
 
 
 # --by position: a position's quotes, locations and lines are lists ('; ' in flat formats)
