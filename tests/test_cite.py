@@ -477,3 +477,24 @@ def test_a_progress_bar_only_for_a_large_job_on_a_terminal() -> None:
         advance(4 * 1024 * 1024)
         advance(4 * 1024 * 1024)
     assert "indexing" in shown.getvalue()
+
+
+def test_every_word_for_word_place_even_across_a_paragraph_break(cli: Cli, tmp_path: Path) -> None:
+    quote = "states should refrain from conducting hostile operations in cyberspace"
+    doc = tmp_path / "doc.txt"
+    filler = "\n\n".join(f"Paragraph {n} is about something else entirely." for n in range(30))
+    doc.write_text(
+        f"It said that {quote} at all times.\n\n{filler}\n\n"
+        "Later it said again that states should refrain from conducting\n\n"
+        "hostile operations in cyberspace, and more.\n\n"
+        f"{filler}\n\nA last time: states should refrain from conducting hostile\n"
+        "operations in cyberspace.\n",
+        encoding="utf-8",
+    )
+    document = json.loads(cli("cite", quote, str(doc), "-f", "json").out)
+    assert document["verdict"] == "verbatim"
+    assert [(m["line"], m["end_line"], m["verbatim"]) for m in document["matches"]] == [
+        (1, 1, True),
+        (63, 65, True),  # across the blank line
+        (127, 128, True),
+    ]

@@ -84,11 +84,19 @@ def check_quote(quote: str) -> list[str]:
     return parts
 
 
-def _queries(parts: list[str]) -> tuple[str, str, str]:
-    """The exact query (every part as a phrase), the shingle query (any 3-word run) and
-    the word query (any word)."""
+class _Queries(NamedTuple):
+    exact: str  # every part as a phrase
+    ends: str  # the quote's first or last three words
+    shingles: str  # any 3-word run
+    words: str  # any word
+
+
+def _queries(parts: list[str]) -> _Queries:
+    """The FTS5 queries that lead to the quote's candidate chunks."""
     tokens = [words(part) for part in parts]
     exact = " AND ".join(phrase(t) for t in tokens if t)
+    every = [w for part in tokens for w in part]
+    ends = " OR ".join(dict.fromkeys([phrase(every[:3]), phrase(every[-3:])]))
     shingles: list[str] = []
     for part in tokens:
         if len(part) < 3:
@@ -96,8 +104,8 @@ def _queries(parts: list[str]) -> tuple[str, str, str]:
                 shingles.append(phrase(part))
             continue
         shingles.extend(phrase(part[i : i + 3]) for i in range(len(part) - 2))
-    any_word = " OR ".join(dict.fromkeys(phrase([w]) for part in tokens for w in part))
-    return exact, " OR ".join(dict.fromkeys(shingles)), any_word
+    any_word = " OR ".join(dict.fromkeys(phrase([w]) for w in every))
+    return _Queries(exact, ends, " OR ".join(dict.fromkeys(shingles)), any_word)
 
 
 def _align(parts: list[str], text: str, cutoff: float) -> tuple[float, int, int] | None:
@@ -130,7 +138,7 @@ def find_hits(
     index: Index, file_ids: Sequence[int], parts: list[str], *, min_score: float, limit: int
 ) -> list[Hit]:
     """Scored places for the quote in the indexed files, best first, overlaps removed."""
-    exact_query, shingle_query, word_query = _queries(parts)
+    queries = _queries(parts)
     short = sum(len(words(p)) for p in parts) < SHORT_WORDS
     hits: list[Hit] = []
     seen: set[int] = set()
@@ -156,13 +164,19 @@ def find_hits(
                         Hit(window[0].file_id, base + start, base + end, value, False, window)
                     )
 
-    score(index.search(exact_query, file_ids, max(limit * 20, CANDIDATES)))
-    if not short and shingle_query:
-        score(index.search(shingle_query, file_ids, CANDIDATES))
+    score(index.search(queries.exact, file_ids, max(limit * 20, CANDIDATES)))
+    if not short and any(h.verbatim for h in hits):
+        # word for word already, so nothing merely close will be kept: only look for
+        # places where it is word for word across two chunks (a paragraph or page
+        # break), which hold its first or last three words. Every 3-word run, as
+        # below, costs 3-6 times as much at 100 MB.
+        score(index.search(queries.ends, file_ids, CANDIDATES))
+    elif not short and queries.shingles:
+        score(index.search(queries.shingles, file_ids, CANDIDATES))
     if not seen and not short:
         # a quote split across chunks (a page break, a footnote block) may share no
         # phrase with any one chunk: its rarest words still lead to it
-        score(index.search(word_query, file_ids, CANDIDATES))
+        score(index.search(queries.words, file_ids, CANDIDATES))
     if any(h.verbatim for h in hits):
         # the quote is there word for word: other passages that merely resemble it are noise
         hits = [h for h in hits if h.verbatim]
