@@ -10,14 +10,16 @@ names true lines and shows the exact original span.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
 from posttrack.errors import UsageError
 from posttrack.index import Chunk, Index, phrase, words
 from posttrack.match import Occurrence, exact_spans, quote_parts, whole_words
-from posttrack.model import Position, Quote
+from posttrack.model import Dataset, Position, Quote, Source
+from posttrack.records import Record, citation_record, match_record
 from posttrack.text import Lines, location_labels, normalize, readable
 
 CANDIDATES = 100  # chunks reranked per query, from the shingle query
@@ -347,3 +349,67 @@ class CitedBy:
         """The positions whose quotes overlap [start, end) of the source's text."""
         spans = self._spans.get(source, [])
         return list(dict.fromkeys(p for first, last, p in spans if first < end and start < last))
+
+
+def files_to_search(
+    paths: Sequence[Path] | None, sources: Sequence[str] | None, dataset: Dataset | None
+) -> dict[str, Source | None]:
+    """The files a cite searches (absolute paths), each with its dataset source if it is
+    one: the PATHs given, else the dataset's sources (or only those named)."""
+    if paths:
+        if sources:
+            raise UsageError("--source picks dataset sources; it does not go with PATHs")
+        return dict.fromkeys(collect(paths))
+    assert dataset is not None
+    wanted = set(sources or dataset.sources)
+    if unknown := sorted(wanted - set(dataset.sources)):
+        raise UsageError(f"unknown source '{unknown[0]}'; 'posttrack sources' lists them")
+    return {str(s.file.resolve()): s for s in dataset.sources.values() if s.id in wanted}
+
+
+def cite_all(
+    quotes: Sequence[str],
+    by_file: dict[str, Source | None],
+    cited_by: CitedBy | None,
+    *,
+    limit: int,
+    min_score: float,
+    progress: Callable[[int], AbstractContextManager[Callable[[int], None]]],
+    warn: Callable[[str], None],
+) -> list[Record]:
+    """Each quote's citation record, once the index is up to date for `by_file`.
+
+    `progress(total_bytes)` gives the callback that is told of each file indexed;
+    `warn` is told what was skipped and why."""
+    from posttrack.load import shown_path
+
+    index, warning = open_index()
+    if warning:
+        warn(warning)
+    try:
+        stale, size = index.stale(list(by_file))
+        with progress(size) as advance:
+            update = index.refresh(list(by_file), advance, stale=stale)
+        for path, reason in update.failed:
+            warn(f"{shown_path(Path(path))}: skipped, {reason}")
+        files = index.file_ids(list(by_file))
+        texts: dict[Path, SourceFile] = {}
+        results = []
+        for quote in quotes:
+            found = cite(index, files, quote, limit=limit, min_score=min_score, cache=texts)
+            matches = []
+            for place in found.places:
+                source = by_file.get(str(place.file))
+                positions = []
+                if source is not None and cited_by is not None:
+                    # the dataset's offsets are in the text without a byte-order mark
+                    bom = texts[place.file].text.startswith("\ufeff")
+                    positions = [
+                        {"topic": p.topic, "date": p.date.text, "stance": p.stance}
+                        for p in cited_by.at(source.id, place.start - bom, place.end - bom)
+                    ]
+                matches.append(match_record(place, shown_path(place.file), source, positions))
+            results.append(citation_record(found, matches))
+        return results
+    finally:
+        index.close()

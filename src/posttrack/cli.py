@@ -15,7 +15,6 @@ import typer
 from posttrack import records, render
 from posttrack.dates import Date
 from posttrack.errors import DataError, ExitStatus, PosttrackError, UsageError
-from posttrack.model import Source
 from posttrack.render import Format, Listing
 
 app = typer.Typer(
@@ -238,51 +237,20 @@ def cite(
 ) -> None:
     """Find where a quote is in the sources: source, date, voice, line, paragraph, exact span."""
     from posttrack import cite as finder
-    from posttrack.load import shown_path
     from posttrack.snapshot import load
 
     quotes = _read_quotes(quote)
     loaded = None if paths and data is None else load(data)
     dataset = loaded.dataset if loaded else None
-    by_file: dict[str, Source | None] = {}
-    if paths:
-        if source:
-            raise UsageError("--source picks dataset sources; it does not go with PATHs")
-        by_file = dict.fromkeys(finder.collect(paths))
-    else:
-        assert dataset is not None
-        wanted = set(source or dataset.sources)
-        if unknown := sorted(wanted - set(dataset.sources)):
-            raise UsageError(f"unknown source '{unknown[0]}'; 'posttrack sources' lists them")
-        by_file = {str(s.file.resolve()): s for s in dataset.sources.values() if s.id in wanted}
-    index, warning = finder.open_index()
-    if warning:
-        render.warn(warning)
-    stale, size = index.stale(list(by_file))
-    with render.progress(size, "indexing", sys.stderr) as advance:
-        update = index.refresh(list(by_file), advance, stale=stale)
-    for path, reason in update.failed:
-        render.warn(f"{shown_path(Path(path))}: skipped, {reason}")
-    files = index.file_ids(list(by_file))
-    cited_by = finder.CitedBy(loaded.dataset.positions, loaded.places) if loaded else None
-    texts: dict[Path, finder.SourceFile] = {}
-    results = []
-    for each in quotes:
-        found = finder.cite(index, files, each, limit=limit, min_score=min_score, cache=texts)
-        matches = []
-        for place in found.places:
-            src = by_file.get(str(place.file))
-            positions = []
-            if src is not None and cited_by is not None:
-                # the dataset's offsets are in the text without a byte-order mark
-                bom = texts[place.file].text.startswith("\ufeff")
-                positions = [
-                    {"topic": p.topic, "date": p.date.text, "stance": p.stance}
-                    for p in cited_by.at(src.id, place.start - bom, place.end - bom)
-                ]
-            matches.append(records.match_record(place, shown_path(place.file), src, positions))
-        results.append(records.citation_record(found, matches))
-    index.close()
+    results = finder.cite_all(
+        quotes,
+        finder.files_to_search(paths, source, dataset),
+        finder.CitedBy(loaded.dataset.positions, loaded.places) if loaded else None,
+        limit=limit,
+        min_score=min_score,
+        progress=lambda size: render.progress(size, "indexing", sys.stderr),
+        warn=render.warn,
+    )
     resolved = render.resolve(fmt, sys.stdout)
     state = dataset.state if dataset else ""
     render.write_citations(
