@@ -4,6 +4,7 @@ exactly as they were."""
 
 from __future__ import annotations
 
+import json
 import os
 import tracemalloc
 from collections.abc import Callable
@@ -187,7 +188,11 @@ def test_bom_and_crlf_in_yaml_and_sources_are_read_as_text(
     assert '"ok": true' in checked.out
     cited = cli("cite", "binding rules for responsible State", "--data", str(copy), "-f", "json")
     assert cited.code == 0
-    assert '"line": 5' in cited.out
+    (match, *_) = json.loads(cited.out)["matches"]
+    assert match["line"] == 5
+    assert match["positions"]  # the curated position that quotes it, found past the BOM
+    first = cli("cite", "Alpha Working Paper", "--data", str(copy), "-f", "json")
+    assert [(m["line"], m["column"]) for m in json.loads(first.out)["matches"]][:1] == [(1, 4)]
 
 
 def test_invalid_utf8_in_a_source_is_a_located_check_problem(

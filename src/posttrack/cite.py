@@ -198,7 +198,11 @@ class SourceFile:
 
     def __init__(self, path: Path) -> None:
         self.raw = path.read_bytes()
-        self.text = self.raw.decode("utf-8")
+        text = self.raw.decode("utf-8")
+        # read as the dataset reads a source (load.read_text): without a byte-order mark,
+        # so that offsets into the text are the dataset's
+        self._bom = 1 if text.startswith("\ufeff") else 0
+        self.text = text[self._bom :]
         self.lines = Lines(self.text)
         self._labels: list[str | None] | None = None
 
@@ -208,7 +212,7 @@ class SourceFile:
         return self._labels[line - 1] if 0 < line <= len(self._labels) else None
 
     def char_offset(self, byte_offset: int) -> int:
-        return len(self.raw[:byte_offset].decode("utf-8"))
+        return max(len(self.raw[:byte_offset].decode("utf-8")) - self._bom, 0)
 
 
 def resolve(hit: Hit, path: Path, parts: list[str], cache: dict[Path, SourceFile]) -> Place | None:
@@ -402,11 +406,9 @@ def cite_all(
                 source = by_file.get(str(place.file))
                 positions = []
                 if source is not None and cited_by is not None:
-                    # the dataset's offsets are in the text without a byte-order mark
-                    bom = texts[place.file].text.startswith("\ufeff")
                     positions = [
                         {"topic": p.topic, "date": p.date.text, "stance": p.stance}
-                        for p in cited_by.at(source.id, place.start - bom, place.end - bom)
+                        for p in cited_by.at(source.id, place.start, place.end)
                     ]
                 matches.append(match_record(place, shown_path(place.file), source, positions))
             results.append(citation_record(found, matches))
