@@ -152,6 +152,13 @@ def test_unknown_command_is_a_usage_error(cli: Cli) -> None:
     assert result.err.startswith("posttrack: error: No such command 'shwo'")
 
 
+def test_no_command_shows_the_help_and_no_empty_error(cli: Cli) -> None:
+    result = cli()
+    assert (result.code, result.err) == (2, "")
+    assert "Usage: posttrack [OPTIONS] COMMAND [ARGS]..." in result.out
+    assert "cite" in result.out
+
+
 def test_missing_dataset_is_one_line(cli: Cli, tmp_path: Path) -> None:
     result = cli("topics", "--data", str(tmp_path / "nowhere"))
     assert (result.code, result.out) == (2, "")

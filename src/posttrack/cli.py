@@ -361,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_status
     except click_error as error:
         message = getattr(error, "format_message", error.__str__)()
-        render.error_line(f"{message} (see 'posttrack --help')")
+        if message.strip():  # empty for a bare `posttrack`: the help is already shown
+            render.error_line(f"{message} (see 'posttrack --help')")
         return ExitStatus.ERROR
     except click_abort:
         return ExitStatus.INTERRUPTED
