@@ -1,7 +1,8 @@
 """Find a quote in a set of text files: where exactly it is, and how sure we are.
 
 Candidates come from the on-disk index (an exact phrase query, then 3-word
-shingles ranked by bm25); each candidate chunk is widened with its neighbours
+shingles ranked by bm25, or only the quote's first and last three words once it
+is found word for word); each candidate chunk is widened with its neighbours
 (a sentence split by a page break or a footnote block is whole again) and
 scored with rapidfuzz on the normalised text; the best places are mapped back
 to the original file through the normaliser's offset map, so every match
