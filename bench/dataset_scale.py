@@ -16,13 +16,12 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from process import run
+from process import medians, run
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
@@ -158,16 +157,14 @@ def main() -> int:
     )
     print(f"parse and validate the YAML in-process (load_dataset): {parsed * 1000:.0f} ms")
     print(f"warm: median of {RUNS} interleaved runs; first: no cache at all")
-    base_wall = statistics.median(w for w, _ in runs[cases[0][0]])
-    base_peak = statistics.median(p for _, p in runs[cases[0][0]])
+    base_wall, base_peak = medians(runs[cases[0][0]])
     print(
         f"{'command':36} {'first ms':>9} {'warm ms':>8} {'x base':>7} {'budget':>7} "
         f"{'MiB':>6} {'x base':>7}"
     )
     over = 0
     for name, _, budget in cases:
-        wall = statistics.median(w for w, _ in runs[name])
-        peak = statistics.median(p for _, p in runs[name])
+        wall, peak = medians(runs[name])
         ratio = wall / base_wall
         over += budget is not None and ratio > budget
         verdict = "-" if budget is None else (f"{budget:g}x ok" if ratio <= budget else "OVER")

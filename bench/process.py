@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import statistics
 import struct
 import subprocess
 import termios
@@ -16,6 +17,11 @@ class Run(NamedTuple):
     peak: float  # MiB of resident memory: wait4 reads this child's own peak
     out: str  # stdout, when asked for
     status: int
+
+
+def medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median wall time and the median peak memory of (wall, peak) runs."""
+    return statistics.median(w for w, _ in runs), statistics.median(p for _, p in runs)
 
 
 # what a person's terminal gives rich: a colour terminal, 100 columns wide

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import compileall
 import os
-import statistics
 import sys
 from pathlib import Path
 
-from process import run
+from process import medians, run
 
 RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 SRC = Path(__file__).resolve().parent.parent / "src" / "posttrack"
@@ -70,15 +69,13 @@ def main() -> int:
         for name, argv, _ in chosen:
             runs[name].append(once(argv))
     base = runs[chosen[0][0]]
-    base_wall = statistics.median(w for w, _ in base)
-    base_peak = statistics.median(p for _, p in base)
+    base_wall, base_peak = medians(base)
     version = sys.version.split()[0]
     print(f"start-up on the shipped data: median of {RUNS} interleaved runs (Python {version})")
     print(f"{'command':34} {'ms':>6} {'x base':>7} {'budget':>7} {'MiB':>6} {'x base':>7}")
     over = 0
     for name, _, budget in chosen:
-        wall = statistics.median(w for w, _ in runs[name])
-        peak = statistics.median(p for _, p in runs[name])
+        wall, peak = medians(runs[name])
         fits = wall / base_wall <= budget and peak / base_peak <= MEMORY
         over += not fits
         verdict = f"{budget:g}x " + ("ok" if fits else "OVER")
