@@ -75,10 +75,24 @@ def test_merge_keys_are_refused() -> None:
     assert "merge keys (<<) are not supported" in problem("a: &x {k: 1}\nb:\n  <<: *x\n")
 
 
-def test_deep_nesting_is_refused_without_recursion() -> None:
-    depth = 100_000
-    message = problem("[" * depth + "]" * depth)
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[" * 100 + "]" * 100, "x.yaml:1:65: "),
+        ("".join(f"{'  ' * i}k:\n" for i in range(100)) + "  " * 100 + "v\n", "x.yaml:65:"),
+    ],
+    ids=["flow", "block"],
+)
+def test_nesting_past_the_guard_is_refused_where_it_starts(text: str, where: str) -> None:
+    message = problem(text)
+    assert message.startswith(where)
     assert f"nesting deeper than {MAX_DEPTH} levels" in message
+
+
+def test_nesting_thousands_deep_is_refused_without_recursion() -> None:
+    # Whichever refuses it first (this reader or the YAML scanner), it is one located problem.
+    depth = 100_000
+    assert problem("[" * depth + "]" * depth).startswith("x.yaml:1:")
 
 
 def test_nesting_within_the_limit_is_fine() -> None:
