@@ -329,9 +329,12 @@ def open_index() -> tuple[Index, str | None]:
     """The index in the user's cache; in memory (with a warning) if the cache is unusable."""
     import sqlite3
 
-    from posttrack.load import cache_dir
+    from posttrack.cachedir import cache_dir
 
-    path = cache_dir() / "index.sqlite"
+    try:
+        path = cache_dir() / "index.sqlite"
+    except OSError as error:
+        return Index(None), f"cannot use the cache ({error}); indexing in memory"
     try:
         return Index(path), None
     except (OSError, sqlite3.Error) as error:
