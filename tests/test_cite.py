@@ -443,7 +443,8 @@ def test_an_unusable_cache_falls_back_to_memory(
     assert result.code == 0
     assert result.out.count("common heritage") == 2
     assert result.err.startswith(
-        f"posttrack: warning: cannot use the index at {blocker}/index.sqlite"
+        f"posttrack: warning: cannot use the cache (the cache directory {blocker} "
+        "is not a directory)"
     )
     assert result.err.endswith("; indexing in memory\n")
 

@@ -26,9 +26,10 @@ from itertools import islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from posttrack.cachedir import cache_dir
 from posttrack.dates import Date
 from posttrack.errors import Problem
-from posttrack.load import cache_dir, find_dataset, load_dataset
+from posttrack.load import find_dataset, load_dataset
 from posttrack.model import Dataset, Level, Position, Quote, Source, Topic
 
 if TYPE_CHECKING:
@@ -134,13 +135,15 @@ def load(data: str | os.PathLike[str] | None = None, *, check: bool = False) -> 
     check=True, also every problem `check` reports."""
     file = find_dataset(data)
     where = _cache_file(file)
-    stored = _read(where, file)
+    stored = _read(where, file) if where else None
     if stored is not None and (stored.problems is not None or not check):
         return stored
     return _build(file, where, check=check, stored=stored)
 
 
-def _build(file: Path, where: Path, *, check: bool, stored: Snapshot | None = None) -> Snapshot:
+def _build(
+    file: Path, where: Path | None, *, check: bool, stored: Snapshot | None = None
+) -> Snapshot:
     """Load (or take the stored dataset), find the quotes, and store the copy."""
     before = _signature_or_none(file)  # before reading: an edit made meanwhile is seen next time
     dataset = stored.dataset if stored else load_dataset(file)
@@ -157,17 +160,22 @@ def _build(file: Path, where: Path, *, check: bool, stored: Snapshot | None = No
         from posttrack.match import quote_places
 
         fresh = Snapshot(dataset, quote_places(dataset, list(dataset.positions)), None)
-    if key is not None:
+    if key is not None and where is not None:
         _write(where, key, fresh)
     return fresh
 
 
-def _cache_file(file: Path) -> Path:
+def _cache_file(file: Path) -> Path | None:
+    """Where the copy of the dataset at `file` is kept; None when there is no cache
+    of posttrack's own to keep it in (the dataset is then parsed on every run)."""
     # a checksum names the file; the key inside says which dataset it is (no hashlib:
     # it costs more to import than this whole lookup)
     path = str(file.resolve())
     name = f"{zlib.crc32(path.encode('utf-8', 'surrogateescape')):08x}"
-    return cache_dir() / "datasets" / f"{name}.snapshot"
+    try:
+        return cache_dir(file.parent) / "datasets" / f"{name}.snapshot"
+    except OSError:
+        return None
 
 
 def _signature(path: str | Path) -> list[int]:
