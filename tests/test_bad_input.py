@@ -51,8 +51,7 @@ BILLION_LAUGHS = "\n".join(
         pytest.param(
             "  title: Mini test dataset",
             '  title: !!python/object/apply:os.system ["echo hacked"]',
-            "positions.yaml:2:10: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
-            "is not allowed",
+            "positions.yaml:2:10: the YAML tag '",
             id="python-object-tag",
         ),
         pytest.param("dataset:\n", "loop: &l [*l]\ndataset:\n", "alias", id="recursive-alias"),
@@ -221,8 +220,12 @@ def test_invalid_utf8_in_a_source_is_a_located_check_problem(
         (("diff", "2020", "2024", "--topic", "nope"), "unknown topic 'nope'"),
         (("cite", ""), "the quote is empty"),
         (("cite", "x", "--source", "nope"), "unknown source 'nope'"),
-        (("export", "--by", "paragraph"), "'paragraph' is not one of"),
-        (("topics", "-f", "yaml"), "'yaml' is not one of"),
+        (("export", "--by", "paragraph"), "'paragraph'"),
+        (("topics", "-f", "yaml"), "'yaml'"),
+        (("cite", "x", "--limit", "9223372036854775807"), "9223372036854775807"),
+        (("cite", "x", "--limit", "0"), "--limit"),
+        (("cite", "x", "--min-score", "nan"), "'nan' is not a number"),
+        (("cite", "x", "--min-score", "101"), "--min-score"),
         (("topics", "--data", "/nonexistent"), "no dataset at '/nonexistent' (--data)"),
     ],
 )

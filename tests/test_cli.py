@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Result, rewrite
+from conftest import SHIPPED, Result, rewrite
 
 Cli = Callable[..., Result]
 GOLDEN = Path(__file__).parent / "golden"
@@ -143,20 +144,22 @@ def test_unknown_format_is_a_one_line_usage_error(cli: Cli) -> None:
     result = cli("topics", "-f", "yaml")
     assert (result.code, result.out) == (2, "")
     assert len(result.err.splitlines()) == 1
-    assert result.err.startswith("posttrack: error: Invalid value for '-f' / '--format'")
+    assert result.err.startswith("posttrack: error: ")
+    assert "'yaml'" in result.err
 
 
 def test_unknown_command_is_a_usage_error(cli: Cli) -> None:
     result = cli("shwo")
     assert (result.code, result.out) == (2, "")
-    assert result.err.startswith("posttrack: error: No such command 'shwo'")
+    assert result.err.startswith("posttrack: error: ")
+    assert "'shwo'" in result.err
+    assert len(result.err.splitlines()) == 1
 
 
 def test_no_command_shows_the_help_and_no_empty_error(cli: Cli) -> None:
     result = cli()
     assert (result.code, result.err) == (2, "")
-    assert "Usage: posttrack [OPTIONS] COMMAND [ARGS]..." in result.out
-    assert "cite" in result.out
+    assert all(command in result.out for command in ("topics", "show", "diff", "cite", "check"))
 
 
 def test_missing_dataset_is_one_line(cli: Cli, tmp_path: Path) -> None:
@@ -202,8 +205,20 @@ def test_internal_error_is_one_line_without_debug(
         "posttrack: error: internal error: RuntimeError: secret local value; "
         "run again with --debug for the traceback, and please report it\n"
     )
-    with pytest.raises(RuntimeError):
-        cli("--debug", "topics")
+    debugged = cli("--debug", "topics")
+    assert (debugged.code, debugged.out) == (3, "")  # still "internal", never "not found"
+    assert "Traceback (most recent call last)" in debugged.err
+    assert debugged.err.endswith("please report it with the traceback above\n")
+
+
+def test_debug_is_an_option_not_a_word_anywhere(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object, **__: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("posttrack.snapshot.load", boom)
+    result = cli("cite", "--", "--debug")  # a quote that happens to read --debug
+    assert result.code == 3
+    assert "Traceback" not in result.err
 
 
 def _process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -232,3 +247,53 @@ def test_the_module_runs_as_a_program() -> None:
         "alpha-paper",
         "beta-statement",
     ]
+
+
+def test_a_read_error_is_not_called_a_write_error(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(*_: object, **__: object) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO), "/data/sources/a.txt")
+
+    monkeypatch.setattr("posttrack.snapshot.load", unreadable)
+    result = cli("topics")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"posttrack: error: cannot read '/data/sources/a.txt': {os.strerror(errno.EIO)}\n"
+    )
+
+
+def test_a_closed_stdout_is_one_line_and_exit_two() -> None:
+    shell = f"{sys.executable} -m posttrack topics -f plain >&-"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "posttrack: error: standard output is closed; nothing can be written\n"
+
+
+def test_machine_output_is_utf8_whatever_the_locale() -> None:
+    plain = _process("export", "-f", "csv", POSTTRACK_DATA=str(SHIPPED))
+    ascii_locale = _process(
+        "export", "-f", "csv", POSTTRACK_DATA=str(SHIPPED), PYTHONIOENCODING="ascii"
+    )
+    assert (ascii_locale.returncode, ascii_locale.stderr) == (0, "")
+    assert ascii_locale.stdout == plain.stdout
+    assert any(ord(c) > 127 for c in plain.stdout)  # the data has curly quotes and dashes
+
+
+def test_ctrl_c_while_starting_is_quiet() -> None:
+    # A Ctrl-C that lands while typer is being imported, made deterministic: an
+    # import hook sends SIGINT to the process when typer is first asked for.
+    hook = (
+        "import os, signal, sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['posttrack', 'topics']\n"
+        "from posttrack.console import run\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", hook], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import errno
 import os
 import re
 import subprocess
@@ -175,7 +176,7 @@ def test_a_full_disk_is_one_line_and_exit_two(fmt: str) -> None:
         )  # fmt: skip
     assert (done.returncode, done.stderr) == (
         2,
-        "posttrack: error: cannot write the output: No space left on device\n",
+        f"posttrack: error: cannot write the output: {os.strerror(errno.ENOSPC)}\n",
     )
 
 

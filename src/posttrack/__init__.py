@@ -5,8 +5,9 @@ Library use needs no CLI: `from posttrack import load_dataset`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+# Not `from typing import TYPE_CHECKING`: importing typing costs 8 ms, during
+# which a Ctrl-C would print a traceback (see posttrack.console).
+TYPE_CHECKING = False
 __all__ = ["__version__", "load_dataset"]
 __version__ = "0.1.0"
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from posttrack.load import load_dataset
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     # lazy, so `import posttrack` stays as cheap as the CLI needs it to be
     if name == "load_dataset":
         from posttrack.load import load_dataset

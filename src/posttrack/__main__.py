@@ -1,3 +1,6 @@
-from posttrack.cli import run
+"""`python -m posttrack`: the same as the console script."""
 
-run()
+from posttrack.console import run
+
+if __name__ == "__main__":
+    run()

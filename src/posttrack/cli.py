@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import math
 import os
 import signal
 import sys
@@ -81,6 +82,17 @@ def _root(
     ] = False,
 ) -> None:
     """What a state has said, topic by topic, over time, proved by verbatim quotes."""
+    _options.debug = debug
+
+
+class _Options:
+    """What the root options asked for, as parsed (never read from raw argv, where
+    `--debug` may be a quote's words)."""
+
+    debug = False
+
+
+_options = _Options()
 
 
 @app.command()
@@ -211,6 +223,15 @@ def diff(
         raise typer.Exit(ExitStatus.NOT_FOUND)
 
 
+MAX_LIMIT = 1000  # places per quote: more is no longer a citation, and SQLite takes 64 bits
+
+
+def _a_number(value: float) -> float:
+    if math.isnan(value):
+        raise typer.BadParameter("'nan' is not a number; give a score from 0 to 100")
+    return value
+
+
 @app.command()
 def cite(
     quote: Annotated[str, typer.Argument(help="The quote; - reads one quote per line from stdin.")],
@@ -227,9 +248,19 @@ def cite(
             "--source", "-s", help="Only this source id (repeatable).", show_default=False
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many places per quote.")] = 5,
+    limit: Annotated[
+        int,
+        typer.Option(min=1, max=MAX_LIMIT, metavar="N", help="At most this many places per quote."),
+    ] = 5,
     min_score: Annotated[
-        float, typer.Option(min=0, max=100, help="Claim nothing that scores below this.")
+        float,
+        typer.Option(
+            min=0,
+            max=100,
+            metavar="0-100",
+            callback=_a_number,
+            help="Claim nothing that scores below this.",
+        ),
     ] = 80.0,
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
@@ -347,8 +378,15 @@ def _click_exceptions() -> tuple[type[Exception], type[BaseException]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run posttrack; return its exit status (the console script exits with it)."""
+    if sys.stderr is None:  # started with stderr closed: messages go nowhere
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdout is None:  # started with stdout closed (`posttrack topics >&-`)
+        render.error_line("standard output is closed; nothing can be written")
+        return ExitStatus.ERROR
+    _never_unencodable()
     click_error, click_abort = _click_exceptions()
     args = sys.argv[1:] if argv is None else argv
+    _options.debug = False
     try:
         command = typer.main.get_command(app)
         result = command.main(args=args, prog_name="posttrack", standalone_mode=False)
@@ -364,43 +402,71 @@ def main(argv: list[str] | None = None) -> int:
         if message.strip():  # empty for a bare `posttrack`: the help is already shown
             render.error_line(f"{message} (see 'posttrack --help')")
         return ExitStatus.ERROR
-    except click_abort:
+    except (click_abort, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED
     except OSError as error:
+        if error.filename is not None:  # an error with a file: reading, not our output
+            name = os.fsdecode(error.filename)
+            render.error_line(f"cannot read '{name}': {error.strerror or error}")
+            return ExitStatus.ERROR
         if error.errno not in _WRITE_ERRORS:
-            return _internal(error, args)
+            return _internal(error)
         render.error_line(f"cannot write the output: {error.strerror}")
         return ExitStatus.ERROR
     except Exception as error:
-        return _internal(error, args)
+        return _internal(error)
     return result if isinstance(result, int) else ExitStatus.OK
+
+
+def _never_unencodable() -> None:
+    """Machine output is UTF-8 whatever the locale (a pipe or a file is read by a
+    program); on a terminal that cannot show a character, it is shown escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding == "utf8" or reconfigure is None:
+            continue
+        if stream is sys.stdout and not stream.isatty():
+            reconfigure(encoding="utf-8")
+        else:
+            reconfigure(errors="backslashreplace")
 
 
 # the output could not be written: a full disk or quota, a device error
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
-def _internal(error: Exception, args: list[str]) -> int:
-    if "--debug" in args:
-        raise error
+def _internal(error: Exception) -> int:
+    if _options.debug:
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
     render.error_line(
         f"internal error: {type(error).__name__}: {error}; "
-        "run again with --debug for the traceback, and please report it"
+        + (
+            "please report it with the traceback above"
+            if _options.debug
+            else "run again with --debug for the traceback, and please report it"
+        )
     )
     return ExitStatus.INTERNAL
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (through posttrack.console, which makes start-up
+    Ctrl-C quiet)."""
     if hasattr(signal, "SIGPIPE"):
         # `posttrack ... | head`: end quietly like other Unix tools (status 141)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     status = main()
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except OSError as error:  # a full disk, say: the output is not all there
         render.error_line(f"cannot write the output: {error.strerror}")
         status = ExitStatus.ERROR
+    except KeyboardInterrupt:
+        status = ExitStatus.INTERRUPTED
     sys.stderr.flush()
     # Everything is written and closed (the cite index commits and closes itself):
     # skip the interpreter's teardown, which frees every object one at a time, to
