@@ -3,7 +3,7 @@
 import pytest
 
 from posttrack.errors import DataError
-from posttrack.yamlsafe import MAX_DEPTH, YMap, YSeq, read_yaml
+from posttrack.yamlsafe import MAX_ALIAS_CHARS, MAX_ALIAS_VALUES, MAX_DEPTH, YMap, YSeq, read_yaml
 
 
 def problem(text: str) -> str:
@@ -59,7 +59,32 @@ def test_alias_bomb_is_refused() -> None:
     for n in range(ord("b"), ord("j")):
         prev = chr(n - 1)
         lines.append(f"{chr(n)}: &{chr(n)} [" + ",".join([f"*{prev}"] * 9) + "]")
-    assert "expands to more than 1,000,000 values (an alias bomb?)" in problem("\n".join(lines))
+    message = problem("\n".join(lines))
+    assert f"aliases repeat more than {MAX_ALIAS_VALUES:,} values in all" in message
+    assert "the limit on what aliases bring in" in message
+
+
+def test_a_long_text_repeated_by_aliases_is_refused_by_its_characters() -> None:
+    # 41 values, but 40 MB of text for the cached copy, export and every table (5.1)
+    long = "word " * 200_000
+    text = f"a: &a {long!r}\nb: [" + ", ".join(["*a"] * 40) + "]\n"
+    message = problem(text)
+    assert message.startswith("x.yaml:2:")
+    assert f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters of text in all" in message
+
+
+def test_a_long_text_aliased_a_few_times_is_fine() -> None:
+    long = "word " * 200_000
+    value = read_yaml(f"a: &a {long!r}\nb: [*a, *a, *a]\n", "x.yaml")
+    assert value["b"] == [long] * 3
+
+
+def test_a_large_document_without_aliases_is_not_taken_for_a_bomb() -> None:
+    # 100,000 honest positions hold more than a million values (5.2): only the
+    # file's size limits a document written out in full
+    many = MAX_ALIAS_VALUES + 1
+    value = read_yaml("[" + "x," * many + "]", "x.yaml")
+    assert len(value) == many
 
 
 def test_small_aliases_are_shared_not_copied() -> None:

@@ -5,6 +5,11 @@ scalars stay the exact text the curator wrote (no timestamps, no `no` -> False,
 no `012` -> 10); no tag can build an object; duplicate keys, merge keys,
 recursive aliases, alias bombs and deep nesting are refused before they cost
 anything; and nothing recurses, whatever the input.
+
+An alias costs nothing here (the anchored value is shared), but everything
+downstream copies it: the cached copy, `export`, every table. So what aliases
+bring in is limited, in values and in characters, while a document written out
+in full is limited only by its size (the loader's 32 MiB).
 """
 
 from __future__ import annotations
@@ -15,7 +20,11 @@ from typing import Any
 from posttrack.errors import DataError
 
 MAX_DEPTH = 64
-MAX_VALUES = 1_000_000  # after expanding aliases
+# What all the aliases of a document bring in together, counting every value and
+# every character of text an alias repeats (nested aliases expanded). Honest
+# datasets alias little or nothing; an alias bomb asks for billions.
+MAX_ALIAS_VALUES = 1_000_000
+MAX_ALIAS_CHARS = 32 * 1024 * 1024  # as much text as the largest dataset file holds
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _Y = "tag:yaml.org,2002:"
@@ -54,8 +63,8 @@ class _Frame:
         self.anchor = anchor
         self.key: Any = _NO_KEY
         self.key_mark: Mark = (0, 0)
-        self.size = 1
-        self.pending: list[Any] = []
+        self.size = 1  # values, with what its aliases bring in
+        self.chars = 0  # characters of its scalars, with what its aliases bring in
 
 
 def _mark(event: Any) -> Mark:
@@ -72,23 +81,19 @@ def read_yaml(text: str, path: str) -> Any:
         return DataError.at(path, mark[0], mark[1], message)
 
     stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int]] = {}
+    anchors: dict[str, tuple[Any, int, int]] = {}  # value, its values and characters
     open_anchors: set[str] = set()
     root: list[Any] = []
     documents = 0
+    brought = [0, 0]  # values and characters brought in by aliases so far
 
-    def add(value: Any, size: int, mark: Mark) -> None:
+    def add(value: Any, size: int, chars: int, mark: Mark) -> None:
         if not stack:
             root.append(value)
             return
         frame = stack[-1]
         frame.size += size
-        if frame.size > MAX_VALUES:
-            raise fail(
-                mark,
-                f"the document expands to more than {MAX_VALUES:,} values "
-                "(an alias bomb?); write the values out",
-            )
+        frame.chars += chars
         container = frame.value
         if isinstance(container, YSeq):
             container.append(value)
@@ -107,6 +112,22 @@ def read_yaml(text: str, path: str) -> Any:
             container.key_marks[frame.key] = frame.key_mark
             container.value_marks[frame.key] = mark
             frame.key = _NO_KEY
+
+    def bring_in(size: int, chars: int, mark: Mark) -> None:
+        brought[0] += size
+        brought[1] += chars
+        if brought[0] > MAX_ALIAS_VALUES:
+            raise fail(
+                mark,
+                f"aliases repeat more than {MAX_ALIAS_VALUES:,} values in all "
+                "(the limit on what aliases bring in); write the values out, or alias less",
+            )
+        if brought[1] > MAX_ALIAS_CHARS:
+            raise fail(
+                mark,
+                f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters of text in all "
+                "(the limit on what aliases bring in); alias shorter values, or fewer",
+            )
 
     def check_tag(event: Any) -> None:
         if event.tag not in _TAGS:
@@ -134,9 +155,10 @@ def read_yaml(text: str, path: str) -> Any:
                     raise fail(
                         _mark(event), "merge keys (<<) are not supported; write the keys out"
                     )
+                chars = len(value) if value is not None else 0
                 if event.anchor is not None:
-                    anchors[event.anchor] = (value, 1)
-                add(value, 1, _mark(event))
+                    anchors[event.anchor] = (value, 1, chars)
+                add(value, 1, chars, _mark(event))
             elif kind in ("MappingStartEvent", "SequenceStartEvent"):
                 check_tag(event)
                 if len(stack) >= MAX_DEPTH:
@@ -153,8 +175,8 @@ def read_yaml(text: str, path: str) -> Any:
                 frame = stack.pop()
                 if frame.anchor is not None:
                     open_anchors.discard(frame.anchor)
-                    anchors[frame.anchor] = (frame.value, frame.size)
-                add(frame.value, frame.size, frame.value.mark)
+                    anchors[frame.anchor] = (frame.value, frame.size, frame.chars)
+                add(frame.value, frame.size, frame.chars, frame.value.mark)
             elif kind == "AliasEvent":
                 if event.anchor in open_anchors:
                     raise fail(
@@ -164,8 +186,9 @@ def read_yaml(text: str, path: str) -> Any:
                     )
                 if event.anchor not in anchors:
                     raise fail(_mark(event), f"unknown alias *{event.anchor}")
-                value, size = anchors[event.anchor]
-                add(value, size, _mark(event))
+                value, size, chars = anchors[event.anchor]
+                bring_in(size, chars, _mark(event))
+                add(value, size, chars, _mark(event))
             elif kind == "DocumentStartEvent":
                 documents += 1
                 if documents > 1:
