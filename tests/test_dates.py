@@ -42,6 +42,8 @@ def test_parses_the_subset(
         ("2020%", "not a date"),
         ("0000", "no year 0000"),
         ("", "not a date"),
+        ("\u0662\u0660\u0662\u0660-\u0660\u0663", "not a date"),  # Arabic-Indic 2020-03
+        ("２０２０", "not a date"),  # full-width digits
     ],
 )
 def test_rejects_with_a_reason(text: str, says: str) -> None:

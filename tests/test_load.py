@@ -102,7 +102,8 @@ Copy = Callable[..., Path]
         (
             "    aliases: [binding, treaty]",
             "    aliases: [binding, voluntary norms]",
-            "topic name 'voluntary norms' of 'norms' is also a name of 'binding-instrument'",
+            "topic name 'voluntary norms' (alias of 'norms') is also a name of "
+            "'binding-instrument' (its alias 'voluntary norms')",
         ),
         ("  - id: beta-statement", "  - id: alpha-paper", "duplicate source id 'alpha-paper'"),
         (
@@ -203,3 +204,89 @@ def test_not_a_mapping(dataset_copy: Copy) -> None:
     data = dataset_copy()
     (data / "positions.yaml").write_text("- just\n- a list\n")
     assert "the dataset must be a mapping" in problems(data)[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (  # an invisible character: `show threat` would open the wrong topic
+            "    aliases: [voluntary norms]",
+            '    aliases: [voluntary norms, "binding\u200b"]',
+            "topic name 'binding\\u200b' (alias of 'norms') is also a name of "
+            "'binding-instrument' (its alias 'binding')",
+        ),
+        (
+            "    aliases: [voluntary norms]",
+            "    aliases: [voluntary norms, ｔｒｅａｔｙ]",
+            "topic name 'ｔｒｅａｔｙ' (alias of 'norms') is also a name of "
+            "'binding-instrument' (its alias 'treaty')",
+        ),
+        (
+            "    aliases: [voluntary norms]",
+            "    aliases: [voluntary norms, Binding_Instrument]",
+            "topic name 'Binding_Instrument' (alias of 'norms') is also a name of "
+            "'binding-instrument' (its id 'binding-instrument')",
+        ),
+        (
+            "    title: Norms\n",
+            "    title: Treaty\n",
+            "topic name 'Treaty' (title of 'norms') is also a name of "
+            "'binding-instrument' (its alias 'treaty')",
+        ),
+    ],
+    ids=["invisible", "full-width", "underscore", "title"],
+)
+def test_a_topic_name_that_show_would_resolve_to_another_topic_is_refused(
+    dataset_copy: Copy, old: str, new: str, expected: str
+) -> None:
+    data = dataset_copy()
+    rewrite(data, old, new)
+    (found,) = problems(data)
+    assert expected in found
+    line = (data / "positions.yaml").read_text(encoding="utf-8").splitlines().index(new.strip("\n"))
+    assert found.startswith(f"{data / 'positions.yaml'}:{line + 1}:")  # at the name
+
+
+def test_an_alias_of_nothing_but_invisible_characters_is_blank(dataset_copy: Copy) -> None:
+    data = dataset_copy()
+    rewrite(data, "    aliases: [voluntary norms]", '    aliases: [voluntary norms, "\u200b"]')
+    assert "the alias '\\u200b' is blank" in only(data)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (  # Arabic-Indic digits, which \d and int() take for 2020-03
+            'issued: "2020?"',
+            'issued: "\u0662\u0660\u0662\u0660-\u0660\u0663"',
+            "is not a date",
+        ),
+        ("    level: 2\n", "    level: \u0662\n", "'level' must be a whole number"),
+        ("    level: 2\n", "    level: ２\n", "'level' must be a whole number"),
+        (
+            "    source: alpha-paper\n    stance: Supports",
+            "    source: alpha-paper\n    date:\n    stance: Supports",
+            "'date' is empty; give it a value",
+        ),
+        (
+            "    source: alpha-paper\n    stance: Supports",
+            "    source: alpha-paper\n    level:\n    stance: Supports",
+            "'level' is empty; give it a whole number",
+        ),
+        ("      - level: 1\n", "      - level:\n", "'level' is empty; give it a whole number"),
+    ],
+    ids=[
+        "date-digits",
+        "level-digits",
+        "level-full-width",
+        "empty-date",
+        "empty-level",
+        "empty-scale-level",
+    ],
+)
+def test_dates_and_levels_take_ascii_digits_and_are_never_empty(
+    dataset_copy: Copy, old: str, new: str, expected: str
+) -> None:
+    data = dataset_copy()
+    rewrite(data, old, new)
+    assert any(expected in p for p in problems(data))

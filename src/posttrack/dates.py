@@ -7,7 +7,8 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-_DATE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~])?")
+# [0-9], not \d: \d also matches other scripts' digits, which int() reads as numbers
+_DATE = re.compile(r"(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?(?P<q>[?~])?")
 
 
 class DateFormatError(ValueError):

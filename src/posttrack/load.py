@@ -19,10 +19,9 @@ from posttrack.yamlsafe import Mark, YMap, YSeq, read_yaml
 
 DATA_FILE = "positions.yaml"
 ENV_VAR = "POSTTRACK_DATA"
-CACHE_ENV = "POSTTRACK_CACHE"
 MAX_DATA_BYTES = 32 * 1024 * 1024  # real datasets are well under 10 MB
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_INT = re.compile(r"-?\d+")
+_INT = re.compile(r"-?[0-9]+")  # not \d: it matches every script's digits, and int() reads them
 
 
 def bundled_data() -> Path:
@@ -50,14 +49,6 @@ def find_dataset(data: str | os.PathLike[str] | None = None) -> Path:
             f"{DATA_FILE}, or the file itself"
         )
     return path
-
-
-def cache_dir() -> Path:
-    """$POSTTRACK_CACHE, else $XDG_CACHE_HOME/posttrack, else ~/.cache/posttrack."""
-    if chosen := os.environ.get(CACHE_ENV):
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "posttrack"
 
 
 def read_text(path: Path, shown: str, limit: int) -> str:
@@ -93,6 +84,8 @@ class _Validator:
         # ids of entries that exist but are invalid: already reported, so a
         # reference to one is not reported again as unknown
         self.invalid: set[str] = set()
+        # where each topic's title and aliases are written, by (topic line, name)
+        self.name_marks: dict[tuple[int, str], Mark] = {}
 
     def problem(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(self.path, mark[0], mark[1], message))
@@ -163,6 +156,8 @@ class _Validator:
     def integer(self, entry: YMap, key: str) -> int | None:
         value = entry.get(key)
         if value is None:
+            if key in entry:
+                self.problem(entry.value_marks[key], f"'{key}' is empty; give it a whole number")
             return None
         if not isinstance(value, str) or not _INT.fullmatch(value):
             self.problem(entry.value_marks[key], f"'{key}' must be a whole number")
@@ -288,12 +283,15 @@ class _Validator:
         complete = self.keys(entry, "a topic", ("id", "title", "description"), ("aliases", "scale"))
         ident, title = self.ident(entry, "id"), self.text(entry, "title")
         description = self.text(entry, "description")
+        from posttrack.match import _key  # here: match imports this module
+
         aliases: list[str] = []
         for alias, mark in self.strings(entry, "aliases"):
-            if alias.strip():
+            if _key(alias):
                 aliases.append(alias)
-            else:
-                self.problem(mark, "an alias is blank")
+                self.name_marks[(entry.mark[0], alias)] = mark
+            else:  # nothing a user could type: only spaces, dashes or invisible characters
+                self.problem(mark, f"the alias '{_shown(alias)}' is blank; write a name")
         scale: list[Level] = []
         if entry.get("scale") is not None:
             scale = self.entries(entry, "scale", "a level and its label", self.level)
@@ -305,6 +303,8 @@ class _Validator:
                 )
         if not complete or ident is None or title is None or description is None:
             return None
+        self.name_marks.setdefault((entry.mark[0], title), entry.value_marks["title"])
+        self.name_marks.setdefault((entry.mark[0], ident), entry.value_marks["id"])
         return Topic(ident, title, description, tuple(aliases), tuple(scale), entry.mark[0])
 
     def strings(self, entry: YMap, key: str) -> list[tuple[str, Mark]]:
@@ -330,7 +330,7 @@ class _Validator:
         optional = ("date", "level", "original", "note")
         complete = self.keys(entry, "a position", required, optional)
         topic, source = self.ident(entry, "topic"), self.ident(entry, "source")
-        date = self.date(entry, "date") if entry.get("date") is not None else None
+        date = self.date(entry, "date") if "date" in entry else None
         stance, summary = self.text(entry, "stance"), self.text(entry, "summary")
         level = self.integer(entry, "level")
         original = self.text(entry, "original", optional=True)
@@ -384,20 +384,35 @@ def _duplicates(v: _Validator, items: list[Any], what: str) -> dict[str, Any]:
     return seen
 
 
+def _shown(name: str) -> str:
+    """A name in a message, its invisible characters made visible (U+200B as \\u200b)."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in name)
+
+
+def _unique_names(v: _Validator, topics: dict[str, Topic]) -> None:
+    """Every id, title and alias names one topic, compared as `show` resolves
+    them: a name that folds to another topic's name would silently open that one."""
+    from posttrack.match import _key  # here: match imports this module
+
+    names: dict[str, tuple[str, str, str]] = {}  # key: topic, kind of name, name
+    for each in topics.values():
+        named = [("id", each.id), ("title", each.title)]
+        for kind, name in [*named, *(("alias", alias) for alias in each.aliases)]:
+            key = _key(name)
+            owner, their_kind, theirs = names.setdefault(key, (each.id, kind, name))
+            if owner != each.id:
+                v.problem(
+                    v.name_marks.get((each.line, name), (each.line, 0)),
+                    f"topic name '{_shown(name)}' ({kind} of '{each.id}') is also a name of "
+                    f"'{owner}' (its {their_kind} '{_shown(theirs)}'), ignoring case, width, "
+                    "dashes and invisible characters; give each name to one topic",
+                )
+
+
 def _cross_check(
     v: _Validator, sources: dict[str, Source], topics: dict[str, Topic], positions: list[Position]
 ) -> list[Position]:
-    names: dict[str, str] = {}
-    for each in topics.values():
-        for name in (each.id, *each.aliases):
-            key = name.casefold()
-            if names.get(key, each.id) != each.id:
-                v.problem(
-                    (each.line, 0),
-                    f"topic name '{name}' of '{each.id}' is also a name "
-                    f"of '{names[key]}'; names must pick one topic",
-                )
-            names.setdefault(key, each.id)
+    _unique_names(v, topics)
     resolved = []
     for position in positions:
         at = (position.line, 0)
