@@ -80,24 +80,29 @@ class Line(NamedTuple):
 
 
 def _cut(segments: list[Segment], breaks: list[int]) -> list[list[Segment]]:
-    """The segments of one text cut into lines at character offsets."""
+    """The segments of one text cut into lines at character offsets.
+
+    Each line is sliced out of its segment once: slicing off the rest of the
+    segment at every break instead copies a long text once per line.
+    """
     lines: list[list[Segment]] = []
     current: list[Segment] = []
-    position = 0
+    position = 0  # where the segment starts in the text
     cuts = iter(breaks)
     cut = next(cuts, None)
     for segment in segments:
         text, style = segment.text, segment.style
-        while cut is not None and position + len(text) > cut:
+        start, end = 0, position + len(text)  # start: where the rest of the segment is
+        while cut is not None and end > cut:
             head = cut - position
-            if head:
-                current.append(Segment(text[:head], style))
+            if head > start:
+                current.append(Segment(text[start:head], style))
             lines.append(current)
-            current, text, position = [], text[head:], cut
+            current, start = [], head
             cut = next(cuts, None)
-        if text:
-            current.append(Segment(text, style))
-            position += len(text)
+        if start < len(text):
+            current.append(Segment(text[start:], style) if start else segment)
+        position = end
     lines.append(current)
     return lines
 

@@ -1,16 +1,50 @@
-"""Every output format; with layout.py, which lays out what a person sees, the only
+r"""Every output format; with layout.py, which lays out what a person sees, the only
 module that imports rich.
 
 Machine formats (json, jsonl, csv, tsv, plain, md) depend on nothing but the
 data: not the terminal, its width, colour settings or the locale. Text from
-the data is never read as rich markup or emoji codes, and control characters
-and bidi overrides are made visible in human formats (exact in JSON).
+the data is never read as rich markup or emoji codes, and no format lets the
+data act on the program that reads it:
+
+- Unsafe characters are C0 and C1 controls (but tab and newline where a format
+  carries them), DEL, the bidi marks, embeddings, overrides and isolates,
+  U+2028/U+2029, and invisible characters (U+200B, U+2060-U+206F, U+FEFF,
+  U+180E, the tag characters U+E0000-U+E007F; U+200C/U+200D unless both
+  neighbours are non-ASCII letters or symbols, as in Persian, Indic scripts and
+  emoji sequences). Combining marks and ordinary scripts are left alone.
+- table, plain, md and messages show unsafe characters as `\xNN`, `\uNNNN` or
+  `\UNNNNNNNN` (`safe`).
+- json writes them as `\uXXXX` escapes (a surrogate pair above U+FFFF), which
+  decode to the exact text; jsonl is all ASCII.
+- tsv writes `\`, tab, newline and carriage return as `\\`, `\t`, `\n`,
+  `\r` and other unsafe characters as `safe` does; csv the same, except that
+  tab and newline stay as they are (in a quoted field). Every literal
+  backslash is doubled, so the escapes are undone without ambiguity.
+- csv quotes a field holding `,` `"` `;` tab, newline or carriage return, so a
+  spreadsheet splitting at `;` or tab cannot start a cell inside it.
+- csv and tsv neutralise cells a spreadsheet would run as a formula (OWASP's
+  "CSV Injection"): a cell whose first character is `=` `+` `-` `@` tab,
+  carriage return or newline, or whose first character after leading
+  whitespace is `=` `+` `-` `@`, is written with a single quote `'` in front.
+  So is a cell that already begins with `'`, so that a reader removes one
+  leading `'` from any cell that begins with it and gets the exact text back.
+  A cell that is a plain decimal number (an optional sign, digits, and
+  optionally a point and digits: `-1`, `+2.5`) cannot be a formula and stays
+  a number.
+- `exact_cells=True` writes csv and tsv cells exactly as the data has them
+  (tsv still escapes `\`, tab, newline and carriage return): for a program
+  that must have the raw text and never shows it on a terminal or in a
+  spreadsheet.
+- md escapes `\` and `|`, and writes `&`, `<` and `>` as `&amp;`, `&lt;`,
+  `&gt;`, so no HTML from the data reaches a renderer.
+
+Line formats go to the stream in pieces of about 64 KiB, not a line at a time:
+`posttrack topics | head -1` then has its whole (small) output written before
+`head` exits, rather than a second write meeting a closed pipe.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
@@ -32,18 +66,43 @@ class Format(StrEnum):
     md = "md"
 
 
-# C0 and C1 controls, DEL, and the bidi embedding / override / isolate marks
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# Characters that are invisible, or that move or recolour what a terminal shows:
+# DEL, C1 controls, the Arabic letter mark, the Mongolian vowel separator, the
+# zero-width space, bidi marks, embeddings and overrides, U+2028/U+2029, the word
+# joiner, invisible operators, bidi isolates and deprecated format characters,
+# the BOM, and the tag characters. C0 controls are added where a format needs.
+_INVISIBLE = (
+    "\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\U000e0000-\U000e007f"
+)
+# U+200C/U+200D join letters in Persian, Indic scripts and emoji sequences: they are
+# shown only where a neighbour is not such a character (ASCII, a space, an edge)
+_LETTER = "[^\x00-\x7f\\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+_JOINERS = f"(?<!{_LETTER})[\u200c\u200d]|[\u200c\u200d](?!{_LETTER})"
+_UNSAFE = re.compile(f"[\x00-\x1f{_INVISIBLE}]|{_JOINERS}")
+# csv carries tab and newline in a quoted field, and writes a carriage return as \r
+_CSV_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]|{_JOINERS}")
+# json.dumps has escaped the C0 controls; a raw newline here is the indentation's
+_JSON_UNSAFE = re.compile(f"[{_INVISIBLE}]|{_JOINERS}")
 
 
 def _visible(char: str) -> str:
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def safe(text: str) -> str:
-    """Text for a terminal: control characters and bidi marks shown as escapes."""
+    """Text for a terminal: controls, bidi marks and invisible characters shown as escapes."""
     return _UNSAFE.sub(lambda m: _visible(m.group()), text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def cell(value: Any) -> str:
@@ -94,7 +153,11 @@ def resolve(fmt: Format, stream: IO[str]) -> Format:
 
 
 def dump_json(document: Record) -> str:
-    return json.dumps({"schema_version": SCHEMA_VERSION, **document}, ensure_ascii=False, indent=2)
+    text = json.dumps({"schema_version": SCHEMA_VERSION, **document}, ensure_ascii=False, indent=2)
+    # outside strings the JSON is ASCII, so every match is inside a string, where
+    # \uXXXX decodes to the same character: the text stays exact, and no C1 control,
+    # bidi override or line separator reaches a terminal or a JavaScript reader raw
+    return _JSON_UNSAFE.sub(lambda m: _json_escape(m.group()), text)
 
 
 def dump_jsonl(record: Record) -> str:
@@ -108,8 +171,64 @@ def _tsv_field(value: str) -> str:
     )
 
 
+_FORMULA = frozenset("=+-@")
+_FORMULA_START = frozenset("=+-@\t\r\n'")
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def neutral(text: str) -> str:
+    """A cell no spreadsheet runs as a formula: `'` in front where it might (OWASP)."""
+    if not text:
+        return text
+    if text[0] in _FORMULA_START or text.lstrip()[:1] in _FORMULA:
+        if _NUMBER.fullmatch(text):
+            return text
+        return "'" + text
+    return text
+
+
+def _csv_text(value: str) -> str:
+    text = value.replace("\\", "\\\\").replace("\r", "\\r")
+    return _CSV_UNSAFE.sub(lambda m: _visible(m.group()), text)
+
+
+# a field with any of these is quoted: RFC 4180's three, and the other separators a
+# spreadsheet may split at, where a cell could start inside the field
+_CSV_QUOTE = re.compile('[,";\t\n\r]')
+
+
+def _csv_field(text: str) -> str:
+    if _CSV_QUOTE.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _md_field(value: str) -> str:
-    return safe(value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " "))
+    value = value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return safe(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+class _Chunks:
+    """Text for a stream, written a piece of about 64 KiB at a time: few writes
+    (a small output in one), and a large one never held whole."""
+
+    LIMIT = 64 * 1024
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.stream.write("".join(self.parts))
+            self.parts, self.size = [], 0
 
 
 def make_console(stream: IO[str], no_color: bool) -> Any:
@@ -126,43 +245,59 @@ def make_console(stream: IO[str], no_color: bool) -> Any:
 
 
 def write_listing(
-    listing: Listing, fmt: Format, stream: IO[str], *, no_color: bool = False
+    listing: Listing,
+    fmt: Format,
+    stream: IO[str],
+    *,
+    no_color: bool = False,
+    exact_cells: bool = False,
 ) -> None:
-    """Write a listing in one format."""
+    """Write a listing in one format; `exact_cells` writes csv and tsv cells as they are."""
     fmt = resolve(fmt, stream)
     columns = [c for c in listing.columns if c.machine]
     keys = [c.key for c in columns]
     if fmt is Format.json:
         stream.write(dump_json({**(listing.extra or {}), listing.name: listing.records}) + "\n")
-    elif fmt is Format.jsonl:
+        return
+    if fmt is Format.table:
+        _write_table(listing, stream, no_color)
+        return
+    out = _Chunks(stream)
+    if fmt is Format.jsonl:
         for record in listing.records:
-            stream.write(dump_jsonl(record) + "\n")
+            out.add(dump_jsonl(record) + "\n")
     elif fmt is Format.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        # the csv module quotes a field for "\n" but not for a lone "\r", which a reader
-        # takes for a line end: such a row is written with every field quoted
-        quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        writer.writerow(keys)
+        if exact_cells:
+            field: Callable[[str], str] = _csv_field
+        else:
+
+            def field(value: str) -> str:
+                return _csv_field(neutral(_csv_text(value)))
+
+        out.add(",".join(_csv_field(k) for k in keys) + "\n")
         for record in listing.records:
-            row = [c.text(record) for c in columns]
-            (quoted if any("\r" in field for field in row) else writer).writerow(row)
-        stream.write(buffer.getvalue())
+            out.add(",".join(field(c.text(record)) for c in columns) + "\n")
     elif fmt is Format.tsv:
-        stream.write("\t".join(keys) + "\n")
+        if exact_cells:
+            field = _tsv_field
+        else:
+
+            def field(value: str) -> str:
+                return neutral(safe(_tsv_field(value)))
+
+        out.add("\t".join(keys) + "\n")
         for record in listing.records:
-            stream.write("\t".join(_tsv_field(c.text(record)) for c in columns) + "\n")
+            out.add("\t".join(field(c.text(record)) for c in columns) + "\n")
     elif fmt is Format.plain:
         for record in listing.records:
-            stream.write("\t".join(safe(_tsv_field(c.text(record))) for c in columns) + "\n")
-    elif fmt is Format.md:
-        stream.write("| " + " | ".join(c.header for c in columns) + " |\n")
-        stream.write("|" + "|".join("---" for _ in columns) + "|\n")
+            out.add("\t".join(safe(_tsv_field(c.text(record))) for c in columns) + "\n")
+    else:  # md
+        out.add("| " + " | ".join(c.header for c in columns) + " |\n")
+        out.add("|" + "|".join("---" for _ in columns) + "|\n")
         for record in listing.records:
             fields = (_md_field(c.human(record)) for c in columns)
-            stream.write("| " + " | ".join(fields) + " |\n")
-    else:
-        _write_table(listing, stream, no_color)
+            out.add("| " + " | ".join(fields) + " |\n")
+    out.flush()
 
 
 def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
@@ -194,8 +329,10 @@ def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
 
 
 def write_lines(lines: Sequence[str], stream: IO[str]) -> None:
+    out = _Chunks(stream)
     for line in lines:
-        stream.write(safe(line) + "\n")
+        out.add(safe(line) + "\n")
+    out.flush()
 
 
 def error_line(message: str) -> None:
@@ -631,6 +768,7 @@ def write_citations(
     no_color: bool,
     batch: bool,
     min_score: float,
+    exact_cells: bool = False,
 ) -> None:
     """`cite` in any format; `plain` is grep-style `path:line:col: score: span`."""
     from posttrack.text import readable
@@ -638,20 +776,23 @@ def write_citations(
     if fmt is Format.json:
         document = {"results": results} if batch else results[0]
         stream.write(dump_json(document) + "\n")
-    elif fmt is Format.jsonl:
+    elif fmt in (Format.jsonl, Format.plain):
+        out = _Chunks(stream)
         for result in results:
-            stream.write(dump_jsonl(result) + "\n")
-    elif fmt is Format.plain:
-        for result in results:
+            if fmt is Format.jsonl:
+                out.add(dump_jsonl(result) + "\n")
+                continue
             for m in result["matches"]:
                 span = readable(m["text"]).strip()
-                stream.write(
+                out.add(
                     safe(f"{m['path']}:{m['line']}:{m['column']}: {m['score']:g}: {span}") + "\n"
                 )
+        out.flush()
     elif fmt is Format.table:
         _write_citation_view(results, stream, state=state, no_color=no_color, min_score=min_score)
     else:
-        write_listing(Listing("matches", _citation_rows(results), CITE_COLUMNS), fmt, stream)
+        listing = Listing("matches", _citation_rows(results), CITE_COLUMNS)
+        write_listing(listing, fmt, stream, exact_cells=exact_cells)
 
 
 def _write_citation_view(
