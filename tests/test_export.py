@@ -10,7 +10,9 @@ from collections.abc import Callable
 import pytest
 
 from conftest import SHIPPED, Result
+from posttrack import render
 from posttrack.load import load_dataset
+from posttrack.records import export_records
 
 Cli = Callable[..., Result]
 FIELDS = [
@@ -127,3 +129,20 @@ def test_a_table_for_a_person_shows_a_few_columns_whole(
     header = next(line for line in lines if line.lstrip().startswith("topic"))
     assert header.split() == shown
     assert any("binding-instrument" in line and "2020" in line for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+@pytest.mark.parametrize("by", ["position", "quote"])
+def test_the_shipped_data_is_written_as_it_is(fmt: str, by: str) -> None:
+    """Neutralising formulas and escaping controls leave the curated data untouched:
+    its csv and tsv are the cells exactly, as pandas and a spreadsheet should read them."""
+    rows = export_records(load_dataset(SHIPPED), {}, by=by)
+    columns = render.EXPORT_POSITION_COLUMNS if by == "position" else render.EXPORT_QUOTE_COLUMNS
+    listing = render.Listing(f"{by}s", rows, columns)
+    outputs = []
+    for exact in (False, True):
+        stream = io.StringIO()
+        render.write_listing(listing, render.Format(fmt), stream, exact_cells=exact)
+        outputs.append(stream.getvalue())
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0].splitlines()) > 50
