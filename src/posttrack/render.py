@@ -10,7 +10,7 @@ data act on the program that reads it:
   carries them), DEL, the bidi marks, embeddings, overrides and isolates,
   U+2028/U+2029, and invisible characters (U+200B, U+2060-U+206F, U+FEFF,
   U+180E, the tag characters U+E0000-U+E007F; U+200C/U+200D unless both
-  neighbours are non-ASCII letters or symbols, as in Persian, Indic scripts and
+  neighbours are visible non-ASCII characters, as in Persian, Indic scripts and
   emoji sequences). Combining marks and ordinary scripts are left alone.
 - table, plain, md and messages show unsafe characters as `\xNN`, `\uNNNN` or
   `\UNNNNNNNN` (`safe`).
@@ -23,14 +23,15 @@ data act on the program that reads it:
 - csv quotes a field holding `,` `"` `;` tab, newline or carriage return, so a
   spreadsheet splitting at `;` or tab cannot start a cell inside it.
 - csv and tsv neutralise cells a spreadsheet would run as a formula (OWASP's
-  "CSV Injection"): a cell whose first character is `=` `+` `-` `@` tab,
-  carriage return or newline, or whose first character after leading
-  whitespace is `=` `+` `-` `@`, is written with a single quote `'` in front.
-  So is a cell that already begins with `'`, so that a reader removes one
-  leading `'` from any cell that begins with it and gets the exact text back.
-  A cell that is a plain decimal number (an optional sign, digits, and
-  optionally a point and digits: `-1`, `+2.5`) cannot be a formula and stays
-  a number.
+  "CSV Injection"), looking at each cell as written (so in tsv a tab or a
+  newline is already `\t`, `\n`, and harmless): a cell whose first character
+  is `=` `+` `-` `@` tab, carriage return or newline, or whose first
+  character after leading whitespace is `=` `+` `-` `@`, is written with a
+  single quote `'` in front. So is a cell that already begins with `'`: a
+  reader removes one leading `'` from any cell that begins with one and has
+  the exact text back. A cell that is a plain decimal number (an optional
+  sign, ASCII digits, optionally a point and digits: `-1`, `+2.5`) cannot be
+  a formula and stays a number.
 - `exact_cells=True` writes csv and tsv cells exactly as the data has them
   (tsv still escapes `\`, tab, newline and carriage return): for a program
   that must have the raw text and never shows it on a terminal or in a
