@@ -46,6 +46,7 @@ Line formats go to the stream in pieces of about 64 KiB, not a line at a time:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -79,11 +80,17 @@ _INVISIBLE = (
 # shown only where a neighbour is not such a character (ASCII, a space, an edge)
 _LETTER = "[^\x00-\x7f\\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
 _JOINERS = f"(?<!{_LETTER})[\u200c\u200d]|[\u200c\u200d](?!{_LETTER})"
-_UNSAFE = re.compile(f"[\x00-\x1f{_INVISIBLE}]|{_JOINERS}")
+# compiled when first used, not at start-up (a millisecond for the three)
+_UNSAFE = f"[\x00-\x1f{_INVISIBLE}]|{_JOINERS}"
 # csv carries tab and newline in a quoted field, and writes a carriage return as \r
-_CSV_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]|{_JOINERS}")
+_CSV_UNSAFE = f"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]|{_JOINERS}"
 # json.dumps has escaped the C0 controls; a raw newline here is the indentation's
-_JSON_UNSAFE = re.compile(f"[{_INVISIBLE}]|{_JOINERS}")
+_JSON_UNSAFE = f"[{_INVISIBLE}]|{_JOINERS}"
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _visible(char: str) -> str:
@@ -95,7 +102,7 @@ def _visible(char: str) -> str:
 
 def safe(text: str) -> str:
     """Text for a terminal: controls, bidi marks and invisible characters shown as escapes."""
-    return _UNSAFE.sub(lambda m: _visible(m.group()), text)
+    return _regex(_UNSAFE).sub(lambda m: _visible(m.group()), text)
 
 
 def _json_escape(char: str) -> str:
@@ -158,7 +165,7 @@ def dump_json(document: Record) -> str:
     # outside strings the JSON is ASCII, so every match is inside a string, where
     # \uXXXX decodes to the same character: the text stays exact, and no C1 control,
     # bidi override or line separator reaches a terminal or a JavaScript reader raw
-    return _JSON_UNSAFE.sub(lambda m: _json_escape(m.group()), text)
+    return _regex(_JSON_UNSAFE).sub(lambda m: _json_escape(m.group()), text)
 
 
 def dump_jsonl(record: Record) -> str:
@@ -174,7 +181,7 @@ def _tsv_field(value: str) -> str:
 
 _FORMULA = frozenset("=+-@")
 _FORMULA_START = frozenset("=+-@\t\r\n'")
-_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 
 
 def neutral(text: str) -> str:
@@ -182,7 +189,7 @@ def neutral(text: str) -> str:
     if not text:
         return text
     if text[0] in _FORMULA_START or text.lstrip()[:1] in _FORMULA:
-        if _NUMBER.fullmatch(text):
+        if _regex(_NUMBER).fullmatch(text):
             return text
         return "'" + text
     return text
@@ -190,16 +197,16 @@ def neutral(text: str) -> str:
 
 def _csv_text(value: str) -> str:
     text = value.replace("\\", "\\\\").replace("\r", "\\r")
-    return _CSV_UNSAFE.sub(lambda m: _visible(m.group()), text)
+    return _regex(_CSV_UNSAFE).sub(lambda m: _visible(m.group()), text)
 
 
 # a field with any of these is quoted: RFC 4180's three, and the other separators a
 # spreadsheet may split at, where a cell could start inside the field
-_CSV_QUOTE = re.compile('[,";\t\n\r]')
+_CSV_QUOTE = '[,";\t\n\r]'
 
 
 def _csv_field(text: str) -> str:
-    if _CSV_QUOTE.search(text):
+    if _regex(_CSV_QUOTE).search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
