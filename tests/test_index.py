@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
-from posttrack.index import CHUNK_BYTES, Index, chunk_bounds, phrase, words
+from posttrack.index import CHUNK_BYTES, Index, Update, chunk_bounds, phrase, words
 
 
 def test_chunks_are_paragraphs_and_long_ones_are_cut_at_line_ends() -> None:
@@ -27,19 +28,22 @@ def test_a_long_line_is_never_cut_inside_a_character() -> None:
 
 
 def write(path: Path, text: str) -> str:
+    """A file as if saved a minute ago: not racy, so it is read only when it changes."""
     path.write_text(text, encoding="utf-8")
+    past = time.time_ns() - 60 * 10**9
+    os.utime(path, ns=(past, past))
     return str(path.resolve())
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     reads: list[str] = []
-    original = Index._index_file
+    original = Index._read
 
-    def counting(self: Index, file: str, update: object) -> int:
+    def counting(self: Index, file: str, update: Update) -> object:
         reads.append(file)
-        return original(self, file, update)  # type: ignore[arg-type]
+        return original(self, file, update)
 
-    monkeypatch.setattr(Index, "_index_file", counting)
+    monkeypatch.setattr(Index, "_read", counting)
     return reads
 
 
@@ -101,10 +105,13 @@ def test_an_interrupted_build_leaves_a_consistent_index(
     assert again.refresh(files).indexed == 3
 
 
-def test_a_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
+def test_a_corrupt_index_of_posttracks_own_is_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "index.sqlite"
-    path.write_bytes(b"this is not a database" * 100)
     a = write(tmp_path / "a.txt", "words to find\n")
+    Index(path).close()
+    with open(path, "r+b") as handle:  # the header (and its mark) intact, the rest garbage
+        handle.seek(100)
+        handle.write(b"this is not a database" * 100)
     index = Index(path)
     assert index.refresh([a]).indexed == 1
     assert index.search(phrase(["words", "to", "find"]), list(index.file_ids([a])), 10)

@@ -3,41 +3,125 @@
 Each file is cut into chunks at blank lines (long ones at line ends), every
 chunk is normalised (`text.normalize_fast`) and stored in an SQLite FTS5 word
 index in the user's cache directory. A file is re-read only when its size,
-modification time, change time or inode differ from what the index recorded;
-each batch of files is one transaction, so an interrupted build leaves a
-consistent index, never a corrupt one. Queries run on disk: nothing is loaded
-whole.
+modification time, change time or inode differ from what the index recorded,
+or when it was modified so shortly before it was read that a coarse file-system
+clock could hide a later edit (git's "racily clean" case): such a file is read
+again, and its content hash compared, until its time stamp is safely older.
+
+The file is posttrack's only when it says so (`PRAGMA application_id` and the
+`meta` format row): someone else's file is never altered or deleted, and only a
+damaged or outdated index of posttrack's own is rebuilt. Files are read outside
+any lock; each batch of them is written in one short write transaction that
+checks again what another process may have stored meanwhile, so concurrent
+builds agree and an interrupted build leaves a consistent index. An index that
+cannot be written (locked for long, read-only, a full disk) gives way to one in
+memory, and `Index.notes` says so. Queries run on disk: nothing is loaded whole.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import re
 import sqlite3
+import stat
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
+from posttrack.errors import PosttrackError
+from posttrack.match import MAX_SOURCE_BYTES
 from posttrack.text import normalize_fast
 
-FORMAT = 3  # bump when the schema, chunking or normalisation changes
+FORMAT = 4  # bump when the schema, chunking or normalisation changes
+APPLICATION_ID = int.from_bytes(b"ptix", "big")  # marks an SQLite file as posttrack's index
 CHUNK_BYTES = 2000
-BATCH_BYTES = 8 * 1024 * 1024
+BATCH_BYTES = 4 * 1024 * 1024  # per write transaction: others wait at most this long
+MAX_FILE_BYTES = MAX_SOURCE_BYTES  # a larger file is skipped: the dataset's own limit
+LOCK_TIMEOUT = 15.0  # seconds to wait for another writer before indexing in memory
+RACY_NS = 2_000_000_000  # the coarsest common time stamp (FAT): 2 s
 _BLANK = re.compile(rb"\n[ \t\r\f\v]*\n[ \t\r\n\f\v]*")
 _WORD = re.compile(r"[^\W_]+")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files(
-    id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,
-    size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, error TEXT);
-CREATE TABLE IF NOT EXISTS chunks(
+_SCHEMA = f"""
+PRAGMA application_id = {APPLICATION_ID};
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(
+    id INTEGER PRIMARY KEY, path UNIQUE NOT NULL,
+    size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
+    racy INTEGER NOT NULL, hash BLOB, error TEXT);
+CREATE INDEX files_failed ON files(path) WHERE error IS NOT NULL;
+CREATE TABLE chunks(
     id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, seq INTEGER NOT NULL,
     byte_start INTEGER NOT NULL, byte_end INTEGER NOT NULL, line INTEGER NOT NULL,
     norm_start INTEGER NOT NULL, aside INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS chunks_by_file ON chunks(file_id, seq);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(text, tokenize='unicode61');
+CREATE INDEX chunks_by_file ON chunks(file_id, seq);
+CREATE VIRTUAL TABLE chunk_text USING fts5(text, tokenize='unicode61');
+INSERT INTO meta VALUES ('format', '{FORMAT}');
 """
+
+# what posttrack 0.x (format 3, before the application id) left: still posttrack's own
+_LEGACY_TABLES = {
+    "meta",
+    "files",
+    "chunks",
+    "chunks_by_file",
+    "chunk_text",
+    "chunk_text_data",
+    "chunk_text_idx",
+    "chunk_text_content",
+    "chunk_text_docsize",
+    "chunk_text_config",
+}
+
+# SQLite's primary result codes that say "cannot write (or read) it now", not "damaged"
+_UNUSABLE = {3: "permission denied", 5: "another process holds its lock", 6: "it is locked"}
+_UNUSABLE |= {8: "it is read-only", 10: "", 13: "the disk is full", 14: "", 15: "", 23: ""}
+_CORRUPT = {11, 26}  # SQLITE_CORRUPT (also FTS5's CORRUPT_VTAB), SQLITE_NOTADB
+
+_T = TypeVar("_T")
+
+
+class ForeignIndex(OSError):
+    """The file where the index belongs is not posttrack's: it is left as it is."""
+
+
+class NoFullTextSearch(PosttrackError):
+    """This Python's SQLite has no FTS5, which cite needs."""
+
+
+def _kind(error: sqlite3.Error) -> str:
+    """'corrupt', 'unusable' (locked, read-only, full, I/O), 'nofts' or 'other'."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = None if code is None else code & 0xFF
+    message = str(error)
+    if primary in _CORRUPT or (code is None and "decode" in message):
+        return "corrupt"  # a text column that is not UTF-8 is damage, too
+    if "no such module" in message and "fts5" in message:
+        return "nofts"
+    if primary in _UNUSABLE:
+        return "unusable"
+    return "other"
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        said = _UNUSABLE.get(-1 if code is None else code & 0xFF)
+        if said:
+            return said
+    return str(error) or type(error).__name__
+
+
+def _no_fts(error: sqlite3.Error) -> NoFullTextSearch:
+    return NoFullTextSearch(
+        f"this Python's SQLite has no FTS5 full-text search, which cite needs ({error}); "
+        "use a Python whose sqlite3 module is built with FTS5"
+    )
 
 
 class Chunk(NamedTuple):
@@ -66,9 +150,24 @@ class Update:
     def __init__(self, files: int = 0, unchanged: int = 0) -> None:
         self.files = files
         self.indexed = 0  # files read and (re)indexed
-        self.unchanged = unchanged  # files whose stat matched: not read at all
+        self.unchanged = unchanged  # files whose stat (or, when racy, content) matched
         self.bytes = 0  # bytes read
-        self.failed: list[tuple[str, str]] = []
+        self.failed: list[tuple[str, str]] = []  # (file, why it was skipped)
+
+
+class _Read(NamedTuple):
+    """A file read and chunked, ready to be stored."""
+
+    file: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    racy: bool  # changed so recently that a same-size edit could keep its stat
+    hash: bytes
+    error: str | None  # why it is not searchable (not UTF-8, too large)
+    rows: list[tuple[int, int, int, int, int, int]]  # seq, start, end, line, norm, aside
+    texts: list[str]
 
 
 def chunk_bounds(data: bytes) -> Iterator[tuple[int, int]]:
@@ -95,65 +194,297 @@ def _cut(data: bytes, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-class Index:
-    """The quote index: `refresh` files, then `search` them."""
+def _stored(path: str) -> str | bytes:
+    """A path as the index keeps it: text, or its bytes when the name is not valid
+    UTF-8 (a str with surrogate escapes, which SQLite cannot take as text)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
 
-    def __init__(self, path: Path | None = None) -> None:
-        """Open (or create) the index at `path`; None keeps it in memory."""
+
+def _path(stored: str | bytes) -> str:
+    return stored if isinstance(stored, str) else os.fsdecode(stored)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _owner(path: Path, timeout: float) -> str:
+    """Whose file is at `path`: 'new' (none, or empty), 'ours', 'legacy' (an older
+    posttrack's index, without the mark) or 'foreign'. Reads, never writes."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return "new"
+    if not header:
+        return "new"
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        return "foreign"  # maybe a damaged index of ours, but nothing proves it
+    mark = int.from_bytes(header[68:72], "big")
+    if mark == APPLICATION_ID:
+        return "ours"
+    if mark != 0:
+        return "foreign"
+    # no mark in the file itself: ask SQLite, which also sees a write-ahead log
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    try:
+        (mark,) = db.execute("PRAGMA application_id").fetchone()
+        if mark == APPLICATION_ID:
+            return "ours"
+        names = {
+            row[0]
+            for row in db.execute("SELECT name FROM sqlite_master")
+            if not row[0].startswith("sqlite_")  # SQLite's own indexes for UNIQUE keys
+        }
+        if not names:
+            return "new"  # an empty database holds nothing to lose
+        if mark == 0 and names == _LEGACY_TABLES:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(meta)")}
+            if (
+                columns == {"key", "value"}
+                and db.execute("SELECT 1 FROM meta WHERE key='format'").fetchone()
+            ):
+                return "legacy"
+        return "foreign"
+    finally:
+        db.close()
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Only one posttrack at a time creates or discards the index file."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the inode check in _discard still guards
+        yield
+        return
+    with open(f"{os.fspath(path)}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+class Index:
+    """The quote index: `refresh` files, then `search` them.
+
+    `notes` collects what the user should be told (a fallback to memory, a rebuild)."""
+
+    def __init__(self, path: Path | None = None, *, timeout: float = LOCK_TIMEOUT) -> None:
+        """Open (or create) the index at `path`; None keeps it in memory.
+
+        Raises ForeignIndex (an OSError) when the file at `path` is not posttrack's,
+        OSError or sqlite3.Error when it cannot be opened: the caller then indexes in
+        memory. `timeout` is how long to wait for another process's write lock."""
         self.path = path
+        self.notes: list[str] = []
+        self._timeout = timeout
+        self._identity: tuple[int, int] | None = None  # the file this connection opened
+        self._wanted: list[str] = []  # the files of the last refresh, to rebuild
+        self._known: dict[str, tuple[int, ...]] = {}  # as stale() saw the index
+        self._issued: dict[str, int] = {}  # file ids handed out by file_ids()
+        self._located: dict[int, tuple[int, int]] = {}  # chunk id -> (file id, byte start)
+        self._floor = 0  # the highest chunk id handed out
+        self._rebuilt_above = 0  # chunk ids up to this one are from before a rebuild
         self.db = self._open(path)
 
-    @staticmethod
-    def _connect(path: Path | None) -> sqlite3.Connection:
-        db = sqlite3.connect(":memory:" if path is None else str(path), timeout=30)
-        db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(_SCHEMA)
+    # -- opening --------------------------------------------------------------
+
+    def _connect(self, path: Path | None) -> sqlite3.Connection:
+        target = ":memory:" if path is None else os.fspath(path)
+        # autocommit: every transaction is begun and ended here, explicitly
+        return sqlite3.connect(target, timeout=self._timeout, isolation_level=None)
+
+    def _memory(self) -> sqlite3.Connection:
+        db = self._connect(None)
+        try:
+            db.execute("PRAGMA journal_mode=MEMORY")
+            db.executescript(_SCHEMA)
+        except sqlite3.OperationalError as error:
+            db.close()
+            raise (_no_fts(error) if _kind(error) == "nofts" else error) from None
         return db
 
     def _open(self, path: Path | None) -> sqlite3.Connection:
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        try:
+        if path is None:
+            return self._memory()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for _ in range(3):
+            owner = _owner(path, self._timeout)
+            if owner == "foreign":
+                raise ForeignIndex(
+                    "it is not an index posttrack made, so it is left as it is; "
+                    "move it away, or set POSTTRACK_CACHE to another directory"
+                )
+            identity = _identity(path)
+            if owner == "legacy":
+                self._discard(path, identity)
+                continue
             db = self._connect(path)
-            found = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-        except sqlite3.DatabaseError:
-            found, db = ("corrupt",), None
-        if found is None and db is not None:
-            db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
-            db.commit()
-        elif found[0] != str(FORMAT):
-            # another format, or unreadable: start again from nothing
-            if db is not None:
+            try:
+                if owner == "new" and not self._initialise(db, path):
+                    db.close()
+                    continue
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                row = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+                (mark,) = db.execute("PRAGMA application_id").fetchone()
+            except sqlite3.Error as error:
                 db.close()
-            if path is not None:
-                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                    leftover.unlink(missing_ok=True)
-            db = self._connect(path)
-            db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
-            db.commit()
-        assert db is not None
-        return db
+                kind = _kind(error)
+                if kind == "nofts":
+                    raise _no_fts(error) from None
+                if kind != "corrupt":
+                    raise  # locked, read-only, ...: not damage, so nothing is deleted
+                self._discard(path, identity)
+                continue
+            if mark == APPLICATION_ID and row is not None and row[0] == str(FORMAT):
+                self._identity = _identity(path)
+                return db
+            db.close()
+            self._discard(path, identity)  # ours, but another format
+        raise OSError(f"the index at {path} keeps changing under posttrack; try again")
+
+    def _initialise(self, db: sqlite3.Connection, path: Path) -> bool:
+        """Make a new, empty file posttrack's index; False if it turned out not to be
+        empty (another process was first), so the caller looks at it again."""
+        with _exclusive(path):
+            # rollback journal while creating: the mark reaches the file itself at
+            # commit, where another process reading its header can see it
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                (mark,) = db.execute("PRAGMA application_id").fetchone()
+                empty = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+                if mark != 0 or not empty:
+                    db.execute("ROLLBACK")
+                    return bool(mark == APPLICATION_ID)
+                # statement by statement: executescript would commit the transaction first
+                for statement in _SCHEMA.split(";\n"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return True
+
+    def _discard(self, path: Path, identity: tuple[int, int] | None) -> None:
+        """Delete posttrack's damaged or outdated index so that it is made again,
+        unless another process has already replaced it."""
+        with _exclusive(path):
+            if identity is None or _identity(path) != identity:
+                return
+            for leftover in ("-wal", "-shm", "-journal"):
+                Path(f"{os.fspath(path)}{leftover}").unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
 
     def close(self) -> None:
         self.db.close()
+
+    # -- recovery -------------------------------------------------------------
+
+    def _note(self, message: str) -> None:
+        if message not in self.notes:
+            self.notes.append(message)
+
+    def _replace(self, error: sqlite3.Error) -> None:
+        """After `error`, go on with a new, empty index: a rebuilt file when the old one
+        was damaged, memory when it cannot be used (or rebuilt)."""
+        kind = _kind(error)
+        if kind == "nofts":
+            raise _no_fts(error) from None
+        if kind not in ("corrupt", "unusable"):
+            raise error
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+        in_memory = self.path is None or self._identity is None
+        where = "the index" if self.path is None else f"the index at {self.path}"
+        if kind == "corrupt" and not in_memory and self.path is not None:
+            self._note(f"{where} was damaged ({error}); it is rebuilt")
+            try:
+                self._discard(self.path, self._identity)
+                self._identity = None
+                self.db = self._open(self.path)
+                return
+            except (OSError, sqlite3.Error) as again:
+                self._note(f"cannot rebuild {where} ({_reason(again)}); indexing in memory")
+        elif kind == "unusable":
+            self._note(f"cannot use {where} ({_reason(error)}); indexing in memory")
+        elif in_memory:
+            raise error  # damage in memory is a bug, not something to retry
+        self._identity = None
+        self.db = self._memory()
+
+    def _retrying(self, query: Callable[[], _T]) -> _T:
+        """Run a query; if the index turns out damaged or unusable, rebuild what was
+        handed out (same file ids) and run it again, so no answer is silently cut short."""
+        try:
+            return query()
+        except sqlite3.Error as error:
+            self._replace(error)
+        self._rebuilt_above = self._floor
+        # the files handed out first, so that they keep their ids
+        self._fill(list(dict.fromkeys([*self._issued, *self._wanted])))
+        return query()
+
+    def _fill(self, files: Sequence[str]) -> Update:
+        """Index `files` into a new, empty database, falling back to memory if need be."""
+        update = Update(files=len(files))
+        try:
+            self._write(files, update, None)
+        except sqlite3.Error as error:
+            self._replace(error)
+            update = Update(files=len(files))
+            self._write(files, update, None)
+        update.failed.extend(self._failed(files, update))
+        return update
 
     # -- building -------------------------------------------------------------
 
     def stale(self, files: Sequence[str]) -> tuple[list[str], int]:
         """The files (absolute paths, as strings: at 10,000 files a Path each costs more
-        than the stat) whose stat differs from the index's record, and their total size."""
-        known = {
-            row[0]: row[1:]
-            for row in self.db.execute("SELECT path, size, mtime_ns, ctime_ns, inode FROM files")
-        }
+        than the stat) whose stat differs from the index's record, or whose record is
+        racy, and their total size. A file that cannot be stat'ed is stale: refresh
+        says why it is skipped."""
+        try:
+            known = self._read_known()
+        except sqlite3.Error as error:
+            self._replace(error)
+            known = {}
+        self._known = known
         stale, size = [], 0
         for file in files:
-            info = os.stat(file)
+            try:
+                info = os.stat(file)
+            except (OSError, ValueError):
+                stale.append(file)
+                continue
             if known.get(file) != (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
                 stale.append(file)
                 size += info.st_size
         return stale, size
+
+    def _read_known(self) -> dict[str, tuple[int, ...]]:
+        # a racy record never matches (size -1), so its file is checked again
+        select = (
+            "SELECT path, CASE WHEN racy THEN -1 ELSE size END, mtime_ns, ctime_ns, inode "
+            "FROM files WHERE typeof(path) = "
+        )
+        known = {row[0]: row[1:] for row in self.db.execute(select + "'text'")}
+        for row in self.db.execute(select + "'blob'"):
+            known[os.fsdecode(row[0])] = row[1:]
+        return known
 
     def refresh(
         self,
@@ -164,54 +495,101 @@ class Index:
     ) -> Update:
         """Bring the index up to date for `files` (absolute paths); read only what changed.
 
-        `stale`, when the caller has just computed it with `stale()`, saves a second look."""
+        `stale`, when the caller has just computed it with `stale()`, saves a second look.
+        A file that cannot be indexed is in `Update.failed` with the reason, on every
+        run; if the index cannot be written, the files are indexed in memory and
+        `notes` says so."""
         if stale is None:
             stale = self.stale(files)[0]
+        self._wanted = list(files)
         update = Update(files=len(files), unchanged=len(files) - len(stale))
+        try:
+            self._write(stale, update, progress)
+            update.failed.extend(self._failed(files, update))
+        except sqlite3.Error as error:
+            self._replace(error)
+            return self._fill(files)
+        self._prune(files)
+        return update
+
+    def _failed(self, files: Sequence[str], update: Update) -> list[tuple[str, str]]:
+        """Files skipped before, and unchanged since: still skipped, still said."""
+        told = {file for file, _ in update.failed}
+        rows = self.db.execute("SELECT path, error FROM files WHERE error IS NOT NULL")
+        failed = {_path(path): error for path, error in rows}
+        if not failed:
+            return []
+        return [(f, failed[f]) for f in files if f in failed and f not in told]
+
+    def _write(
+        self, files: Sequence[str], update: Update, progress: Callable[[int], None] | None
+    ) -> None:
+        batch: list[_Read] = []
         pending = 0
-        for file in stale:
-            size = self._index_file(file, update)
-            update.bytes += size
-            pending += size
+        for file in files:
+            read = self._read(file, update)
+            size = 0 if read is None else read.size
+            update.bytes += size if read is not None and read.hash else 0
+            if read is not None:
+                batch.append(read)
+                pending += size
             if progress is not None:
                 progress(size)
             if pending >= BATCH_BYTES:
-                self.db.commit()
-                pending = 0
-        self.db.commit()
-        return update
+                self._store(batch, update)
+                batch, pending = [], 0
+        self._store(batch, update)
 
-    def _index_file(self, file: str, update: Update) -> int:
-        info = os.stat(file)
-        with open(file, "rb") as handle:
-            data = handle.read()
-        record = (file, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        row = self.db.execute("SELECT id FROM files WHERE path=?", (file,)).fetchone()
-        if row is not None:
-            file_id = row[0]
-            self.db.execute(
-                "DELETE FROM chunk_text WHERE rowid IN (SELECT id FROM chunks WHERE file_id=?)",
-                (file_id,),
+    def _read(self, file: str, update: Update) -> _Read | None:
+        """The file read and chunked, outside any lock; None (and the reason in
+        `update.failed`) when it cannot be read."""
+        started = time.time_ns()
+        try:
+            fd = os.open(file, _OPEN_FLAGS)
+        except (FileNotFoundError, NotADirectoryError):
+            update.failed.append((file, "it no longer exists"))
+            return None
+        except OSError as error:
+            update.failed.append((file, f"cannot read it ({error.strerror or error})"))
+            return None
+        except ValueError:  # a NUL in the name
+            update.failed.append((file, "its name cannot be opened"))
+            return None
+        try:
+            with open(fd, "rb") as handle:
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode):
+                    update.failed.append((file, "not a regular file"))
+                    return None
+                # st_size can be 0 for a file that has content (/proc), so read one
+                # byte past the limit to know
+                data = b"" if info.st_size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            update.failed.append((file, f"cannot read it ({error.strerror or error})"))
+            return None
+        # a same-size edit in the same clock tick as `started` would keep this mtime
+        racy = info.st_mtime_ns + RACY_NS > started
+        if info.st_size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+            reason = f"larger than {MAX_FILE_BYTES // 2**20} MiB, the limit for a searched file"
+            size = max(info.st_size, len(data))
+            return _Read(
+                file,
+                size,
+                info.st_mtime_ns,
+                info.st_ctime_ns,
+                info.st_ino,
+                racy,
+                b"",
+                reason,
+                [],
+                [],
             )
-            self.db.execute("DELETE FROM chunks WHERE file_id=?", (file_id,))
-            self.db.execute(
-                "UPDATE files SET size=?, mtime_ns=?, ctime_ns=?, inode=?, error=NULL WHERE id=?",
-                (*record[1:], file_id),
-            )
-        else:
-            cursor = self.db.execute(
-                "INSERT INTO files(path, size, mtime_ns, ctime_ns, inode) VALUES (?, ?, ?, ?, ?)",
-                record,
-            )
-            file_id = cursor.lastrowid or 0
+        record = (file, len(data), info.st_mtime_ns, info.st_ctime_ns, info.st_ino, racy)
+        digest = hashlib.blake2b(data, digest_size=16).digest()
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
-            reason = f"not UTF-8 (byte {error.start})"
-            self.db.execute("UPDATE files SET error=? WHERE id=?", (reason, file_id))
-            update.failed.append((file, reason))
-            return len(data)
-        update.indexed += 1
+            return _Read(*record, digest, f"not UTF-8 (byte {error.start})", [], [])
         rows, texts = [], []
         line, seen, seq, norm = 1, 0, 0, 0
         for start, end in chunk_bounds(data):
@@ -220,51 +598,174 @@ class Index:
             chunk = data[start:end].decode("utf-8")
             text = normalize_fast(chunk)
             if text:
-                rows.append((file_id, seq, start, end, line, norm, 0))
+                rows.append((seq, start, end, line, norm, 0))
                 seq += 1
                 norm += len(text) + 1  # chunks join with one space
             elif text := normalize_fast(chunk, asides=True):
                 # a block of footnotes: out of the running text, but searchable
-                rows.append((file_id, -1, start, end, line, -1, 1))
+                rows.append((-1, start, end, line, -1, 1))
             else:
                 continue
             texts.append(text)
-        first = self._next_id()
-        self.db.executemany(
+        return _Read(*record, digest, None, rows, texts)
+
+    def _store(self, batch: list[_Read], update: Update) -> None:
+        """Write a batch in one transaction, each file checked again inside it: another
+        process may have stored the same version meanwhile."""
+        if not batch:
+            return
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            next_id = max(self._next_id(), self._floor + 1)
+            for read in batch:
+                next_id = self._store_one(read, update, next_id)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
+
+    def _store_one(self, read: _Read, update: Update, next_id: int) -> int:
+        db = self.db
+        key = _stored(read.file)
+        stat_ = (read.size, read.mtime_ns, read.ctime_ns, read.inode)
+        row = db.execute(
+            "SELECT id, size, mtime_ns, ctime_ns, inode, racy, hash, error FROM files WHERE path=?",
+            (key,),
+        ).fetchone()
+        if read.error is not None:
+            update.failed.append((read.file, read.error))
+        if row is not None and row[6] == read.hash and row[7] == read.error:
+            # the same content: another process stored it, or a racy file unchanged
+            db.execute(
+                "UPDATE files SET size=?, mtime_ns=?, ctime_ns=?, inode=?, racy=? WHERE id=?",
+                (*stat_, read.racy, row[0]),
+            )
+            if read.error is None:
+                if tuple(row[1:5]) == stat_ and not row[5]:
+                    update.indexed += 1
+                else:
+                    update.unchanged += 1
+            return next_id
+        if row is not None:
+            file_id = row[0]
+            db.execute(
+                "DELETE FROM chunk_text WHERE rowid IN (SELECT id FROM chunks WHERE file_id=?)",
+                (file_id,),
+            )
+            db.execute("DELETE FROM chunks WHERE file_id=?", (file_id,))
+            db.execute(
+                "UPDATE files SET size=?, mtime_ns=?, ctime_ns=?, inode=?, racy=?, hash=?, "
+                "error=? WHERE id=?",
+                (*stat_, read.racy, read.hash, read.error, file_id),
+            )
+        else:
+            cursor = db.execute(
+                "INSERT INTO files(id, path, size, mtime_ns, ctime_ns, inode, racy, hash, "
+                "error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._issued.get(read.file), key, *stat_, read.racy, read.hash, read.error),
+            )
+            file_id = cursor.lastrowid or 0
+        if read.error is not None:
+            return next_id
+        update.indexed += 1
+        db.executemany(
             "INSERT INTO chunks(id, file_id, seq, byte_start, byte_end, line, norm_start, aside) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(first + i, *row) for i, row in enumerate(rows)],
+            [(next_id + i, file_id, *row) for i, row in enumerate(read.rows)],
         )
-        self.db.executemany(
+        db.executemany(
             "INSERT INTO chunk_text(rowid, text) VALUES (?, ?)",
-            [(first + i, text) for i, text in enumerate(texts)],
+            [(next_id + i, text) for i, text in enumerate(read.texts)],
         )
-        return len(data)
+        return next_id + len(read.rows)
 
     def _next_id(self) -> int:
         (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM chunks").fetchone()
         return int(last) + 1
+
+    def _prune(self, files: Sequence[str]) -> None:
+        """Forget files that no longer exist under the directories searched, so that the
+        index does not grow for good; costs nothing while the index knows no other files."""
+        extra = self._known.keys() - set(files)
+        if not extra:
+            return
+        searched = {file.rpartition(os.sep)[0] for file in files}
+        gone = []
+        for path in extra:
+            parent = path.rpartition(os.sep)[0]
+            while parent and parent not in searched:
+                parent = parent.rpartition(os.sep)[0]
+            if parent and not os.path.lexists(path):
+                gone.append((_stored(path),))
+        if not gone:
+            return
+        db = self.db
+        try:
+            db.execute("PRAGMA busy_timeout=0")  # another writer: prune another time
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS gone(path PRIMARY KEY)")
+            db.execute("DELETE FROM gone")
+            db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", gone)
+            ids = "SELECT id FROM files WHERE path IN (SELECT path FROM gone)"
+            chunks = f"SELECT id FROM chunks WHERE file_id IN ({ids})"
+            db.execute(f"DELETE FROM chunk_text WHERE rowid IN ({chunks})")
+            db.execute(f"DELETE FROM chunks WHERE file_id IN ({ids})")
+            db.execute("DELETE FROM files WHERE path IN (SELECT path FROM gone)")
+            db.execute("COMMIT")
+        except sqlite3.Error as error:
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            if _kind(error) == "corrupt":
+                self._replace(error)
+                self._fill(files)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute(f"PRAGMA busy_timeout={int(self._timeout * 1000)}")
 
     # -- querying -------------------------------------------------------------
 
     def file_ids(self, files: Sequence[str]) -> dict[int, str]:
         """The index's ids of these files (those that were indexed without error)."""
         wanted = set(files)
-        rows = self.db.execute("SELECT id, path FROM files WHERE error IS NULL")
-        return {file_id: path for file_id, path in rows if path in wanted}
+
+        def query() -> dict[int, str]:
+            rows = self.db.execute("SELECT id, path FROM files WHERE error IS NULL")
+            found = {}
+            for file_id, stored in rows:
+                path = _path(stored)
+                if path in wanted:
+                    found[file_id] = path
+            return found
+
+        ids = self._retrying(query)
+        self._issued.update((path, file_id) for file_id, path in ids.items())
+        return ids
 
     def search(self, query: str, file_ids: Sequence[int], limit: int) -> list[int]:
         """Chunk ids that may hold `query` (an FTS5 expression), best bm25 first."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(id INTEGER PRIMARY KEY)")
-        self.db.execute("DELETE FROM wanted")
-        self.db.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in file_ids])
-        rows = self.db.execute(
-            "SELECT c.id FROM chunk_text t JOIN chunks c ON c.id = t.rowid "
-            "JOIN wanted w ON w.id = c.file_id "
-            "WHERE chunk_text MATCH ? ORDER BY bm25(chunk_text) LIMIT ?",
-            (query, limit),
-        )
-        return [row[0] for row in rows]
+
+        def run() -> list[int]:
+            db = self.db
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(id INTEGER PRIMARY KEY)")
+            db.execute("DELETE FROM wanted")
+            db.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in file_ids])
+            rows = db.execute(
+                "SELECT c.id, c.file_id, c.byte_start FROM chunk_text t "
+                "JOIN chunks c ON c.id = t.rowid JOIN wanted w ON w.id = c.file_id "
+                "WHERE chunk_text MATCH ? ORDER BY bm25(chunk_text) LIMIT ?",
+                (query, limit),
+            ).fetchall()
+            for chunk_id, file_id, start in rows:
+                self._located[chunk_id] = (file_id, start)
+            return [row[0] for row in rows]
+
+        found = self._retrying(run)
+        self._floor = max([self._floor, *found])
+        return found
 
     def window(self, chunk_id: int, reach: int = 1) -> list[Chunk]:
         """The chunk and up to `reach` neighbours in the running text on each side, in order
@@ -273,20 +774,38 @@ class Index:
             "SELECT c.id, c.file_id, c.seq, c.byte_start, c.byte_end, c.line, c.norm_start, "
             "c.aside, t.text FROM chunks c JOIN chunk_text t ON t.rowid = c.id "
         )
-        row = self.db.execute(
-            "SELECT file_id, seq, aside FROM chunks WHERE id=?", (chunk_id,)
-        ).fetchone()
-        if row is None:
-            return []
-        file_id, seq, aside = row
-        if aside:
-            rows = self.db.execute(select + "WHERE c.id=?", (chunk_id,))
-        else:
-            rows = self.db.execute(
-                select + "WHERE c.file_id=? AND c.seq BETWEEN ? AND ? ORDER BY c.seq",
-                (file_id, max(seq - reach, 0), seq + reach),
-            )
-        return [Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8]) for r in rows]
+
+        def run() -> list[Chunk]:
+            wanted = chunk_id
+            if chunk_id <= self._rebuilt_above:
+                # an id from before a rebuild: the same place in the new index
+                if chunk_id not in self._located:
+                    return []
+                found = self.db.execute(
+                    "SELECT id FROM chunks WHERE file_id=? AND byte_start=?",
+                    self._located[chunk_id],
+                ).fetchone()
+                if found is None:
+                    return []
+                wanted = found[0]
+            row = self.db.execute(
+                "SELECT file_id, seq, aside FROM chunks WHERE id=?", (wanted,)
+            ).fetchone()
+            if row is None:
+                return []
+            file_id, seq, aside = row
+            if aside:
+                rows = self.db.execute(select + "WHERE c.id=?", (wanted,))
+            else:
+                rows = self.db.execute(
+                    select + "WHERE c.file_id=? AND c.seq BETWEEN ? AND ? ORDER BY c.seq",
+                    (file_id, max(seq - reach, 0), seq + reach),
+                )
+            return [Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8]) for r in rows]
+
+        chunks = self._retrying(run)
+        self._floor = max([self._floor, *(c.id for c in chunks)])
+        return chunks
 
 
 def words(text: str) -> list[str]:
