@@ -2,27 +2,41 @@
 
 A command on an unchanged dataset reads one file instead of parsing and
 validating YAML and normalising every source to find its quotes' lines. The
-copy holds while positions.yaml, every source file it names and posttrack's own
-loading code are unchanged (size, mtime, ctime and inode, as for the cite
-index); anything else rebuilds it from the files. A cache that cannot be read
-or written only costs time: the files are the truth.
+copy holds while positions.yaml, every source file it names and the code that
+made it are unchanged: every module of posttrack, PyYAML's, and the Python
+version (its Unicode tables drive NFKC). A file is unchanged when its size,
+mtime, ctime, inode and device are; one whose timestamps were, when the copy
+was made, too recent to tell a later edit apart (file systems keep them to 1 or
+2 seconds) is also compared by content, until it is old enough (git's "racily
+clean" files). Anything else rebuilds the copy from the files. A cache that
+cannot be read or written only costs time: the files are the truth.
 
 The file is a checksum line, a JSON header line (the key, the dataset's title,
 dates, sources and topics, where each topic's part is) and one JSON document per
 topic holding its positions and quotes by column. `show` decodes the header
-and its one topic, whatever the size of the dataset.
+and its one topic, whatever the size of the dataset. The checksum catches a
+damaged copy, not a crafted one: every value decoded is checked against the
+rules the loader enforces (types, bounds, references, source files inside the
+dataset), and a copy that breaks one is rebuilt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import importlib.util
 import json
+import operator
 import os
+import re
+import stat
+import sys
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,24 +44,26 @@ from posttrack.cachedir import cache_dir
 from posttrack.dates import Date
 from posttrack.errors import Problem
 from posttrack.load import find_dataset, load_dataset
-from posttrack.model import Dataset, Level, Position, Quote, Source, Topic
+from posttrack.model import KINDS, VOICES, Dataset, Level, Position, Quote, Source, Topic
 
 if TYPE_CHECKING:
     from posttrack.match import Occurrence
 
-FORMAT = 4  # bump when the stored shape changes
-# The code whose behaviour the copy records: a change to any of it (an upgrade, an
-# edit in a checkout) rebuilds the copy.
-_CODE = (
-    "check.py",
-    "dates.py",
-    "load.py",
-    "match.py",
-    "model.py",
-    "snapshot.py",
-    "text.py",
-    "yamlsafe.py",
-)
+FORMAT = 5  # bump when the stored shape changes
+# The code whose behaviour the copy records is every module of this package: an
+# upgrade, or an edit in a checkout, rebuilds the copy.
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+# A file changed this close to the moment the copy was made may change again with
+# the same timestamps (FAT keeps 2 s; ext4 with small inodes, HFS+ and many network
+# mounts keep 1 s): its content is compared until it is older.
+_SETTLED_NS = 2_000_000_000
+# A temporary copy untouched this long, or whose writer is gone, is abandoned.
+_ABANDONED_NS = 60_000_000_000
+_TEMPORARY = re.compile(r"[0-9a-f]{8}\.(?:snapshot|json)\.([0-9]{1,10})\.tmp")
+
+
+class _Undecodable(Exception):
+    """A stored copy that does not hold what the loader could have made: rebuild it."""
 
 
 class Snapshot:
@@ -62,6 +78,8 @@ class Snapshot:
         problems: list[Problem] | None,  # what `check` finds; None when not asked for
         stored: _Stored | None = None,
     ) -> None:
+        if dataset is None and stored is None:
+            raise ValueError("a snapshot needs a dataset or a stored copy of one")
         self._dataset, self._places, self.problems = dataset, places, problems
         self._stored = stored  # a copy from the cache, its topics decoded when asked for
         self._found: tuple[list[Quote], list[list[list[int]]]] | None = None
@@ -69,14 +87,17 @@ class Snapshot:
     @property
     def dataset(self) -> Dataset:
         """The whole dataset."""
-        if self._dataset is None:
-            assert self._stored is not None
-            try:
-                self._dataset, self._found = self._stored.everything()
-            except _DECODING:
-                self._rebuild()
-        assert self._dataset is not None
-        return self._dataset
+        if self._dataset is not None:
+            return self._dataset
+        stored = self._stored
+        if stored is None:  # __init__ takes one or the other, and _rebuild sets the dataset
+            raise RuntimeError("a snapshot lost both its dataset and its stored copy")
+        try:
+            dataset, self._found = stored.everything()
+        except _Undecodable:
+            return self._rebuild(stored)
+        self._dataset = dataset
+        return dataset
 
     @property
     def header(self) -> Dataset:
@@ -87,42 +108,59 @@ class Snapshot:
 
     def topic(self, topic_id: str) -> tuple[Dataset, dict[Quote, int | None]]:
         """The dataset with only this topic's positions, and their quotes' lines."""
-        if self._dataset is None and self._stored is not None:
+        stored = self._stored
+        if self._dataset is None and stored is not None:
             try:
-                _, positions, quotes, found = self._stored.topic(topic_id)
-            except _DECODING:
-                self._rebuild()
+                _, positions, quotes, found = stored.topic(topic_id)
+            except _Undecodable:
+                self._rebuild(stored)
             else:
-                dataset = self._stored.base._replace(positions=tuple(positions))
+                dataset = stored.base._replace(positions=tuple(positions))
                 return dataset, _first_lines(quotes, found)
         dataset = self.dataset
         chosen = tuple(p for p in dataset.positions if p.topic == topic_id)
         return dataset._replace(positions=chosen), self.lines
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, stored: _Stored) -> Dataset:
         """A stored copy that does not decode is replaced, from the files."""
-        assert self._stored is not None
-        fresh = _build(self._stored.base.file, self._stored.where, check=False)
+        fresh = _build(stored.file, stored.where, check=False)
         self._dataset, self._places, self._stored = fresh.dataset, fresh.places, None
+        return fresh.dataset
+
+    def _stored_places(self) -> tuple[list[Quote], list[list[list[int]]]] | None:
+        """The stored quotes and where each is, checked when first asked for (`topics`
+        never asks); None when the places are at hand, built or rebuilt."""
+        if self._places is None:
+            self.dataset  # noqa: B018 - decodes the stored quotes and their places
+        if self._places is not None or self._found is None:
+            return None
+        stored = self._stored
+        if stored is not None:
+            try:
+                _check_places(self._found[1])
+            except _Undecodable:
+                self._rebuild(stored)
+                return None
+            self._stored = None  # checked, and the dataset decoded: nothing more to read
+        return self._found
 
     @property
     def places(self) -> dict[Quote, list[Occurrence]]:
         """Everywhere each quote is verbatim in its source."""
-        if self._places is None:
-            self.dataset  # noqa: B018 - decodes the stored quotes and their places
-        if self._places is None:
-            quotes, found = self._found or ([], [])
-            tuples = ([(line, start, end) for line, start, end in each] for each in found)
-            self._places = dict(zip(quotes, tuples, strict=True))
+        found = self._stored_places()
+        if found is not None:
+            tuples = ([(line, start, end) for line, start, end in each] for each in found[1])
+            self._places = dict(zip(found[0], tuples, strict=True))
+        if self._places is None:  # _stored_places either found them or rebuilt them
+            raise RuntimeError("a snapshot without its quotes' places")
         return self._places
 
     @property
     def lines(self) -> dict[Quote, int | None]:
         """The line where each quote starts in its source; None where it is not found."""
-        if self._places is None:
-            self.dataset  # noqa: B018 - decodes the stored quotes and their places
-        if self._places is None and self._found is not None:
-            return _first_lines(*self._found)
+        found = self._stored_places()
+        if found is not None:
+            return _first_lines(*found)
         return {quote: found[0][0] if found else None for quote, found in self.places.items()}
 
 
@@ -137,20 +175,28 @@ def load(data: str | os.PathLike[str] | None = None, *, check: bool = False) -> 
     where = _cache_file(file)
     stored = _read(where, file) if where else None
     if stored is not None and (stored.problems is not None or not check):
-        return stored
+        return Snapshot(None, None, stored.problems, stored)
     return _build(file, where, check=check, stored=stored)
 
 
 def _build(
-    file: Path, where: Path | None, *, check: bool, stored: Snapshot | None = None
+    file: Path, where: Path | None, *, check: bool, stored: _Stored | None = None
 ) -> Snapshot:
     """Load (or take the stored dataset), find the quotes, and store the copy."""
-    before = _signature_or_none(file)  # before reading: an edit made meanwhile is seen next time
-    dataset = stored.dataset if stored else load_dataset(file)
-    try:
-        key = _key(file, dataset, before) if before else None
-    except OSError:
-        key = None
+    dataset, key = None, None
+    if stored is not None:
+        with contextlib.suppress(_Undecodable):
+            dataset, _ = stored.everything()
+            # the key _read checked, not one taken now: an edit saved since then is
+            # not in this dataset, and must still be seen next time
+            key = stored.key
+    if dataset is None:
+        # every file's signature is taken before it is read: an edit made meanwhile
+        # is seen next time
+        key = _start_key(file) if where is not None else None
+        dataset = load_dataset(file)
+        if key is not None and not all(_track(key, str(s.file)) for s in dataset.sources.values()):
+            key = None
     if check:
         from posttrack.check import verify
 
@@ -178,83 +224,238 @@ def _cache_file(file: Path) -> Path | None:
         return None
 
 
-def _signature(path: str | Path) -> list[int]:
-    info = os.stat(path)
+# -- the key: what the copy depends on ------------------------------------------
+
+
+def _stat_signature(info: os.stat_result) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
-def _signature_or_none(path: Path) -> list[int] | None:
+def _signature(path: str) -> list[int] | None:
+    """A data file's signature; None when it is gone or is no regular file (the loader
+    resolved every path it stored, so a symbolic link there was not put by it)."""
     try:
-        return _signature(path)
+        info = os.lstat(path)
+    except (OSError, ValueError):  # ValueError: a NUL in a stored path
+        return None
+    return _stat_signature(info) if stat.S_ISREG(info.st_mode) else None
+
+
+def _code() -> dict[str, list[int]] | None:
+    """The signatures of every module of posttrack and of PyYAML's; None when they are
+    not files to stat, and the dataset is then parsed on every run."""
+    try:
+        with os.scandir(_PACKAGE) as entries:
+            code = {e.path: _stat_signature(e.stat()) for e in entries if e.name.endswith(".py")}
+    except OSError:
+        # imported from a zip archive (a zipapp): the archive is the code
+        archive = getattr(getattr(sys.modules[__name__], "__loader__", None), "archive", None)
+        try:
+            code = {archive: _stat_signature(os.stat(archive))} if archive else {}
+        except OSError:
+            code = {}
+    if not code:
+        return None
+    try:
+        spec = importlib.util.find_spec("yaml")  # where it would import from; not imported
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin:
+        return None
+    try:
+        code[spec.origin] = _stat_signature(os.stat(spec.origin))
     except OSError:
         return None
+    return code
 
 
-def _code() -> list[list[int]]:
-    here = Path(__file__).parent
-    return [_signature(here / name) for name in _CODE]
+def _digest(path: str) -> str | None:
+    """The content's SHA-256; only for files too recent for their timestamps to tell."""
+    import hashlib  # here: an unchanged old file is never read
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
+    except (OSError, ValueError):
+        return None
+    return digest.hexdigest()
 
 
-def _key(file: Path, dataset: Dataset, stat: list[int]) -> dict[str, Any]:
-    """What the copy depends on; raises OSError when a file has gone."""
-    return {
+def _settled(signature: list[int], moment: int) -> bool:
+    """True when any later edit must change the file's timestamps: its last change
+    is more than a timestamp's granularity before `moment`."""
+    return max(signature[1], signature[2]) < moment - _SETTLED_NS
+
+
+def _start_key(file: Path) -> dict[str, Any] | None:
+    """The key of a copy about to be made from the files, its dataset file tracked;
+    None when there can be no copy."""
+    code = _code()
+    if code is None:
+        return None
+    key: dict[str, Any] = {
         "format": FORMAT,
-        "code": _code(),
+        "python": sys.version,
         "file": str(file.resolve()),
-        "stat": stat,
-        "sources": {str(s.file): _signature(s.file) for s in dataset.sources.values()},
+        "written": time.time_ns(),  # before any file is looked at
+        "code": code,
+        "files": {},
+        "hashes": {},
     }
+    return key if _track(key, key["file"]) else None
 
 
-def _read(where: Path, file: Path) -> Snapshot | None:
+def _track(key: dict[str, Any], path: str) -> bool:
+    """Add a file the copy depends on, before it is read; False when it cannot be."""
+    signature = _signature(path)
+    if signature is None:
+        return False
+    key["files"][path] = signature
+    if not _settled(signature, key["written"]):
+        digest = _digest(path)
+        if digest is None:
+            return False
+        key["hashes"][path] = digest
+    return True
+
+
+def _fresh(key: Any, file: Path) -> tuple[bool, dict[str, Any] | None]:
+    """Whether the copy with this key is the dataset as it is now; and, when it is
+    and some files it had to compare by content are now old enough to be trusted
+    by their timestamps, the key to store instead."""
+    now = time.time_ns()  # before any file is looked at: as when a copy is made
+    if type(key) is not dict or key.get("format") != FORMAT or key.get("python") != sys.version:
+        return False, None
+    files, hashes = key.get("files"), key.get("hashes")
+    if type(files) is not dict or type(hashes) is not dict or type(key.get("written")) is not int:
+        return False, None
+    if key.get("file") != str(file.resolve()) or key["file"] not in files:
+        return False, None
+    code = _code()
+    if code is None or key.get("code") != code:
+        return False, None
+    if not all(_signature(path) == signature for path, signature in files.items()):
+        return False, None
+    if not hashes:
+        return True, None
+    if not all(path in files and _digest(path) == digest for path, digest in hashes.items()):
+        return False, None
+    recent = {path: h for path, h in hashes.items() if not _settled(files[path], now)}
+    if len(recent) == len(hashes):
+        return True, None
+    return True, {**key, "written": now, "hashes": recent}
+
+
+# -- reading and writing the copy -------------------------------------------------
+
+
+def _read(where: Path, file: Path) -> _Stored | None:
     """The stored copy when every file it depends on is unchanged, else None."""
     try:
         raw = where.read_bytes()
-        end = raw.index(b"\n", _CRC)
-        head = json.loads(raw[_CRC:end])
-        key = head["key"]
-        fresh_key = key["format"] == FORMAT and key["code"] == _code()
-        fresh_key = fresh_key and key["file"] == str(file.resolve())
-        fresh_key = fresh_key and key["stat"] == _signature(file)
-        fresh_key = fresh_key and all(_signature(p) == s for p, s in key["sources"].items())
-        if not fresh_key or int(raw[: _CRC - 1], 16) != zlib.crc32(memoryview(raw)[_CRC:]):
+    except OSError:
+        return None  # no copy yet, or none that can be read: rebuild it
+    try:
+        end = raw.find(b"\n", _CRC)
+        if end < 0:
             return None
-        problems = None
-        if head["problems"] is not None and head["problems"]["cwd"] == os.getcwd():
-            problems = [Problem(*p) for p in head["problems"]["items"]]
-        return Snapshot(None, None, problems, _Stored(head, raw, end + 1, file, where))
-    except (OSError, *_DECODING):
-        return None  # no copy, or one from another version: rebuild it
+        head = _json(raw[_CRC:end])
+        if type(head) is not dict:
+            return None
+        fresh, resealed = _fresh(head.get("key"), file)
+        if not fresh or raw[: _CRC - 1] != b"%08x" % zlib.crc32(memoryview(raw)[_CRC:]):
+            return None
+        stored = _Stored(head, raw, end + 1, file, where)
+    except _Undecodable:
+        return None  # a damaged or crafted copy, or one from another version
+    if resealed is not None:
+        head["key"] = stored.key = resealed
+        rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + raw[end + 1 :]
+        _store(where, f"{zlib.crc32(rest):08x}\n".encode() + rest)
+    return stored
 
 
-_DECODING = (ValueError, KeyError, TypeError, IndexError)  # a copy that does not decode
+def _json(data: bytes) -> Any:
+    """A stored JSON value; _Undecodable when it is not JSON or nests deeper than
+    the parser goes."""
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as error:
+        raise _Undecodable(f"not JSON: {error}") from None
+
+
 _CRC = 9  # the first line: a checksum of the rest, 8 hex digits
 
 
 def _write(where: Path, key: dict[str, Any], snapshot: Snapshot) -> None:
-    """Store the copy atomically; a cache that cannot be written is skipped."""
+    """Store the copy; a cache that cannot be written is skipped."""
+    head, parts = _encode(snapshot.dataset, snapshot.places)
+    head["key"] = key
+    head["problems"] = (
+        None
+        if snapshot.problems is None
+        else {
+            "cwd": os.getcwd(),
+            "items": [[p.path, p.line, p.column, p.message, p.severity] for p in snapshot.problems],
+        }
+    )
+    # ensure_ascii: the header holds no raw newline, whatever the data
+    rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + b"".join(parts)
+    if _store(where, f"{zlib.crc32(rest):08x}\n".encode() + rest):
+        with contextlib.suppress(OSError):
+            where.with_suffix(".json").unlink(missing_ok=True)  # the copy's earlier form
+
+
+def _store(where: Path, data: bytes) -> bool:
+    """Write `where` atomically; False when it cannot be written. A failed or
+    interrupted write leaves no partial file, and ones left by killed processes
+    are removed here."""
     try:
-        head, parts = _encode(snapshot.dataset, snapshot.places)
-        head["key"] = key
-        head["problems"] = (
-            None
-            if snapshot.problems is None
-            else {
-                "cwd": os.getcwd(),
-                "items": [
-                    [p.path, p.line, p.column, p.message, p.severity] for p in snapshot.problems
-                ],
-            }
-        )
-        where.parent.mkdir(parents=True, exist_ok=True)
-        partial = where.with_name(f"{where.name}.{os.getpid()}.tmp")
-        # ensure_ascii: the header holds no raw newline, whatever the data
-        rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + b"".join(parts)
-        partial.write_bytes(f"{zlib.crc32(rest):08x}\n".encode() + rest)
-        os.replace(partial, where)
-        where.with_suffix(".json").unlink(missing_ok=True)  # the copy's earlier form
+        where.parent.mkdir(exist_ok=True)
     except OSError:
-        pass
+        return False
+    _remove_abandoned(where.parent)
+    partial = where.with_name(f"{where.name}.{os.getpid()}.tmp")
+    done = False
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, where)
+        done = True
+    except OSError:
+        pass  # a full disk, a file size limit, a read-only cache: it only costs time
+    finally:
+        if not done:  # also on Ctrl-C
+            with contextlib.suppress(OSError):
+                partial.unlink()
+    return done
+
+
+def _remove_abandoned(directory: Path) -> None:
+    """Remove the temporary copies of writers that were killed, or stopped writing
+    a minute ago (another machine's process, sharing the cache, cannot be asked)."""
+    now = time.time_ns()
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            match = _TEMPORARY.fullmatch(entry.name)
+            if match is None:
+                continue
+            with contextlib.suppress(OSError):
+                if not _alive(int(match[1])) or now - entry.stat().st_mtime_ns > _ABANDONED_NS:
+                    os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:  # PermissionError: another user's process
+        return True
+    return True
 
 
 def _encode(
@@ -340,61 +541,209 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_STR: frozenset[type] = frozenset({str})
+_INT: frozenset[type] = frozenset({int})
+_OPTIONAL_STR: frozenset[type] = frozenset({str, type(None)})
+_OPTIONAL_INT: frozenset[type] = frozenset({int, type(None)})
+_LIST: frozenset[type] = frozenset({list})
+_LAST_DAY = date.max.toordinal()
+_PRECISIONS = frozenset({"year", "month", "day"})
+_QUALIFIERS = frozenset({"", "uncertain", "approximate"})
+_KINDS, _VOICES = frozenset(KINDS), frozenset(VOICES)
+# a path the loader would have resolved has no empty, `.` or `..` part
+_SEP = re.escape(os.sep)
+_UNRESOLVED = re.compile(rf"{_SEP}(?:\.\.?)?(?:{_SEP}|$)")
+_DATE_FIELDS = (_STR, _INT, _INT, _STR, _STR)
+_SEVERITIES = ("error", "warning")
+
+
+def _expect(ok: bool, what: str) -> None:
+    if not ok:
+        raise _Undecodable(what)
+
+
+def _column(value: Any, types: frozenset[type], length: int | None, what: str) -> list[Any]:
+    """A stored list of `length` values (any number when None) of these exact types,
+    checked in C: the copy of a large topic holds tens of thousands."""
+    _expect(type(value) is list and length in (None, len(value)), f"{what}: not {length} values")
+    _expect(set(map(type, value)) <= types, f"{what}: a value of the wrong type")
+    checked: list[Any] = value
+    return checked
+
+
+def _numbers(value: Any, length: int | None, low: int, high: int, what: str) -> list[int]:
+    _column(value, _INT, length, what)
+    _expect(not value or (low <= min(value) and max(value) <= high), f"{what}: out of bounds")
+    checked: list[int] = value
+    return checked
+
+
+def _table(rows: Any, types: tuple[frozenset[type], ...], what: str) -> list[tuple[Any, ...]]:
+    """The columns of a stored list of rows of len(types) fields of these types."""
+    _expect(type(rows) is list and set(map(type, rows)) <= _LIST, f"{what}: not rows")
+    _expect(set(map(len, rows)) <= {len(types)}, f"{what}: not {len(types)} fields")
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in types]
+    for column, allowed in zip(columns, types, strict=True):
+        _expect(set(map(type, column)) <= allowed, f"{what}: a field of the wrong type")
+    return columns
+
+
+def _row(value: Any, types: tuple[frozenset[type], ...], what: str) -> list[Any]:
+    _expect(type(value) is list and len(value) == len(types), f"{what}: not {len(types)} fields")
+    _expect(all(type(v) in t for v, t in zip(value, types, strict=True)), f"{what}: a bad field")
+    return value  # type: ignore[no-any-return]
+
+
+_SOURCE_FIELDS = (_STR, _STR, _STR, _INT, _STR, _STR, _STR, _OPTIONAL_STR, _STR, _OPTIONAL_STR,
+                  _STR, _STR, _OPTIONAL_STR, _INT)  # fmt: skip
+_TOPIC_FIELDS = (_STR, _STR, _STR, _LIST, _LIST, _INT)
+_PROBLEM_FIELDS = (_STR, _INT, _INT, _STR, _STR)
+
+
+def _check_places(found: list[list[Any]]) -> None:
+    """Each quote's places are [line, start, end] lists of numbers."""
+    _expect(set(map(type, chain.from_iterable(found))) <= _LIST, "a place")
+    _expect(set(map(len, chain.from_iterable(found))) <= {3}, "a place: not 3 numbers")
+    numbers = chain.from_iterable(chain.from_iterable(found))
+    _expect(set(map(type, numbers)) <= _INT, "a place: not numbers")
+
+
 class _Stored:
-    """A copy as read from the cache: its header decoded, each topic when asked for."""
+    """A copy as read from the cache: its header decoded, each topic when asked for.
+    Every value is checked as it is decoded; _Undecodable when one breaks a rule
+    that the loader enforces."""
 
     def __init__(
         self, head: dict[str, Any], raw: bytes, start: int, file: Path, where: Path
     ) -> None:
-        self.head, self.raw, self.start, self.where = head, raw, start, where
-        self.dates = [
-            Date(text, date.fromordinal(first), date.fromordinal(last), precision, qualifier)
-            for text, first, last, precision, qualifier in head["dates"]
-        ]
-        sources = {}
-        for s in head["sources"]:
-            sources[s[0]] = Source(
-                s[0], s[1], s[2], self.dates[s[3]], s[4], s[5], s[6], s[7], s[8], s[9], s[10],
-                Path(s[11]), s[12], s[13],
-            )  # fmt: skip
-        topics = {}
-        for t in head["topics"]:
-            scale = tuple(Level(level, label) for level, label in t[4])
-            topics[t[0]] = Topic(t[0], t[1], t[2], tuple(t[3]), scale, t[5])
+        self.raw, self.start, self.file, self.where = raw, start, file, where
+        self.key: dict[str, Any] = head["key"]  # checked by _fresh
+        count: Any = head.get("count")
+        _expect(type(count) is int and 0 <= count <= len(raw), "the position count")
+        self.count: int = count
+        self.dates = self._dates(head.get("dates"))
+        self.sources = self._sources(head.get("sources"))
+        topics: dict[str, Topic] = {}
+        for row in _column(head.get("topics"), _LIST, None, "topics"):
+            ident, title, description, aliases, scale, line = _row(row, _TOPIC_FIELDS, "a topic")
+            _column(aliases, _STR, len(aliases), "aliases")
+            steps = [tuple(_row(step, (_INT, _STR), "a level")) for step in scale]
+            _expect(line >= 0 and ident not in topics, "a topic")
+            topics[ident] = Topic(ident, title, description, tuple(aliases),
+                                  tuple(Level(n, label) for n, label in steps), line)  # fmt: skip
+        parts: Any = head.get("parts")
+        _expect(type(parts) is dict and parts.keys() == topics.keys(), "the topics' parts")
+        for part in parts.values():
+            offset, size = _row(part, (_INT, _INT), "a part")
+            _expect(offset >= 0 and size >= 0 and start + offset + size <= len(raw), "a part")
+        self.parts: dict[str, list[int]] = parts
+        title, state, edition, digest = _column(
+            [head.get(name) for name in ("title", "state", "edition", "digest")], _STR, 4, "title"
+        )
+        self.problems = self._problems(head.get("problems"))
         self.base = Dataset(
-            file.parent, file, head["title"], head["state"], head["edition"], sources,
-            topics, (), head["digest"],
-        )  # fmt: skip
+            file.parent, file, title, state, edition, self.sources, topics, (), digest
+        )
 
-    def _part(self, topic_id: str) -> dict[str, Any]:
-        offset, size = self.head["parts"][topic_id]
-        at = self.start + offset
-        part: dict[str, Any] = json.loads(self.raw[at : at + size])
-        return part
+    @staticmethod
+    def _dates(rows: Any) -> list[Date]:
+        texts, firsts, lasts, precisions, qualifiers = _table(rows, _DATE_FIELDS, "dates")
+        if not texts:
+            return []
+        _expect(min(firsts) >= 1 and max(lasts) <= _LAST_DAY, "a date's days")
+        _expect(all(map(operator.le, firsts, lasts)), "a date ends before it starts")
+        _expect(set(precisions) <= _PRECISIONS and set(qualifiers) <= _QUALIFIERS, "a date")
+        starts, ends = map(date.fromordinal, firsts), map(date.fromordinal, lasts)
+        return list(
+            map(
+                tuple.__new__,
+                repeat(Date),
+                zip(texts, starts, ends, precisions, qualifiers, strict=True),
+            )
+        )
+
+    def _sources(self, rows: Any) -> dict[str, Source]:
+        """The sources, each file where the loader would have found it: inside the
+        dataset directory, without a symbolic link on the way, and in the key."""
+        columns = _table(rows, _SOURCE_FIELDS, "sources")
+        ids, issued, kinds, voices, files, lines = (columns[i] for i in (0, 3, 4, 5, 11, 13))
+        if not ids:
+            return {}
+        _expect(len(set(ids)) == len(ids) and min(lines) >= 0, "a source")
+        _expect(min(issued) >= 0 and max(issued) < len(self.dates), "a source's date")
+        _expect(set(kinds) <= _KINDS and set(voices) <= _VOICES, "a source's kind or voice")
+        root = str(self.file.parent.resolve())
+        inside = root if root.endswith(os.sep) else root + os.sep
+        _expect(all(map(str.startswith, files, repeat(inside))), "a source outside the dataset")
+        _expect(not any(map(_UNRESOLVED.search, files)), "a source's path is not resolved")
+        _expect(set(files) <= self.key["files"].keys(), "a source's file is not in the key")
+        # the files themselves are no links (see _signature); nor are their directories
+        directories = {head for head, _, _ in map(str.rpartition, files, repeat(os.sep))}
+        _expect(all(os.path.realpath(d) == d for d in directories), "a source's directory")
+        columns[3] = tuple(map(self.dates.__getitem__, issued))
+        columns[11] = tuple(map(Path, files))
+        return dict(
+            zip(ids, map(tuple.__new__, repeat(Source), zip(*columns, strict=True)), strict=True)
+        )
+
+    def _problems(self, stored: Any) -> list[Problem] | None:
+        """What `check` found, when it was asked from this working directory (its
+        paths are relative to it)."""
+        if stored is None:
+            return None
+        _expect(type(stored) is dict and type(stored.get("cwd")) is str, "problems")
+        items = _column(stored.get("items"), _LIST, None, "problems")
+        rows = [_row(p, _PROBLEM_FIELDS, "a problem") for p in items]
+        _expect(all(p[1] >= 0 and p[2] >= 0 and p[4] in _SEVERITIES for p in rows), "a problem")
+        return [Problem(*p) for p in rows] if stored["cwd"] == os.getcwd() else None
 
     def topic(
-        self, topic_id: str
+        self, topic_id: str, *, places: bool = True
     ) -> tuple[list[int], list[Position], list[Quote], list[list[list[int]]]]:
         """The topic's positions (with their places in the file), their quotes, and
-        where each quote is; ValueError when the stored columns disagree."""
+        where each quote is (left to _check_places when not `places`)."""
+        offset, size = self.parts[topic_id]
+        at = self.start + offset
+        p = _json(self.raw[at : at + size])
+        _expect(type(p) is dict and type(p.get("quote")) is dict, "a topic's part")
+        q = p["quote"]
+        order = _numbers(p.get("order"), None, 0, self.count - 1, "order")
+        n = len(order)
+        sources = _column(p.get("source"), _STR, n, "source")
+        _expect(set(sources) <= self.sources.keys(), "a position's source is unknown")
+        dates = _numbers(p.get("date"), n, 0, len(self.dates) - 1, "date")
+        counts = _numbers(p.get("quotes"), n, 1, len(self.raw), "quotes")  # at least one each
+        levels = _column(p.get("level"), _OPTIONAL_INT, n, "level")
+        scale = self.base.topics[topic_id].scale
+        _expect(
+            set(levels) <= ({s.level for s in scale} if scale else {None}), "a level off the scale"
+        )
+        _column(p.get("line"), _INT, n, "line")  # where it is written: only shown
+        texts = _column(q.get("text"), _STR, sum(counts), "quote text")
+        m = len(texts)
+        _column(q.get("where"), _STR, m, "quote where")
+        _column(q.get("line"), _INT, m, "quote line")
+        _column(q.get("column"), _INT, m, "quote column")
+        found = _column(q.get("found"), _LIST, m, "found")
+        if places:
+            _check_places(found)
         # tuple.__new__ makes each NamedTuple from a zipped row without a Python-level
         # __new__ call: at 10,000 positions, half the time
         new = tuple.__new__
-        p = self._part(topic_id)
-        q = p["quote"]
-        rows = zip(q["text"], q["where"], q["line"], q["column"], strict=True)
+        rows = zip(texts, q["where"], q["line"], q["column"], strict=True)
         quotes = list(map(new, repeat(Quote), rows))
-        if sum(p["quotes"]) != len(quotes) or len(q["found"]) != len(quotes):
-            raise ValueError("a stored topic's quotes are not its positions' quotes")
         remaining = iter(quotes)
-        grouped = [tuple(islice(remaining, count)) for count in p["quotes"]]
-        order = p["order"]
+        grouped = [tuple(islice(remaining, count)) for count in counts]
+        stances = _column(p.get("stance"), _STR, n, "stance")
+        summaries = _column(p.get("summary"), _STR, n, "summary")
+        originals = _column(p.get("original"), _OPTIONAL_STR, n, "original")
+        notes = _column(p.get("note"), _OPTIONAL_STR, n, "note")
         fields = zip(
-            repeat(topic_id, len(order)), p["source"], map(self.dates.__getitem__, p["date"]),
-            p["stance"], p["summary"], grouped, p["level"], p["original"], p["note"], p["line"],
+            repeat(topic_id, n), sources, map(self.dates.__getitem__, dates), stances, summaries,
+            grouped, levels, originals, notes, p["line"],
             strict=True,
         )  # fmt: skip
-        return order, list(map(new, repeat(Position), fields)), quotes, q["found"]
+        return order, list(map(new, repeat(Position), fields)), quotes, found
 
     def everything(self) -> tuple[Dataset, tuple[list[Quote], list[list[list[int]]]]]:
         """The whole dataset in file order, with every quote and where it is."""
@@ -402,16 +751,16 @@ class _Stored:
             return self._everything()
 
     def _everything(self) -> tuple[Dataset, tuple[list[Quote], list[list[list[int]]]]]:
-        slots: list[Position | None] = [None] * self.head["count"]
+        decoded = [self.topic(topic_id, places=False) for topic_id in self.parts]
+        _expect(sum(len(order) for order, *_ in decoded) == self.count, "the position count")
+        slots: list[Position | None] = [None] * self.count
         quotes: list[Quote] = []
         found: list[list[list[int]]] = []
-        for topic_id in self.head["parts"]:
-            order, positions, some, where = self.topic(topic_id)
+        for order, positions, some, where in decoded:
             for at, position in zip(order, positions, strict=True):
                 slots[at] = position
             quotes += some
             found += where
         filled = tuple(slot for slot in slots if slot is not None)
-        if len(filled) != len(slots):
-            raise ValueError("the stored topics do not hold every position")
+        _expect(len(filled) == len(slots), "the stored topics do not hold every position")
         return self.base._replace(positions=filled), (quotes, found)
