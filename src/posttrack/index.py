@@ -45,7 +45,9 @@ RACY_NS = 2_000_000_000  # the coarsest common time stamp (FAT): 2 s
 _BLANK = re.compile(rb"\n[ \t\r\f\v]*\n[ \t\r\n\f\v]*")
 _WORD = re.compile(r"[^\W_]+")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+# non-blocking: a file swapped for a FIFO after listing must not hang the build
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_OPEN_FLAGS |= getattr(os, "O_BINARY", 0)
 
 _SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -233,8 +235,10 @@ def _owner(path: Path, timeout: float) -> str:
         return "ours"
     if mark != 0:
         return "foreign"
-    # no mark in the file itself: ask SQLite, which also sees a write-ahead log
-    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    # no mark: an empty database, an older posttrack's index or someone else's. Read
+    # the file alone (immutable: no lock, no -wal or -shm made beside someone's file);
+    # posttrack writes its mark before it turns the log on, so the file has it
+    uri = Path(os.path.abspath(path)).as_uri() + "?immutable=1"
     db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
     try:
         (mark,) = db.execute("PRAGMA application_id").fetchone()
