@@ -2,16 +2,21 @@
 
 Candidates come from the on-disk index (an exact phrase query, then 3-word
 shingles ranked by bm25, or only the quote's first and last three words once it
-is found word for word); each candidate chunk is widened with its neighbours
-(a sentence split by a page break or a footnote block is whole again) and
-scored with rapidfuzz on the normalised text; the best places are mapped back
-to the original file through the normaliser's offset map, so every match
-names true lines and shows the exact original span.
+is found word for word); each candidate chunk is widened with its neighbours,
+as far as the quote could reach (a sentence split by a page break or a footnote
+block is whole again, and a quote of several paragraphs fits), and scored with
+rapidfuzz on the normalised text; the best places are mapped back to the
+original file through the normaliser's offset map, so every match names true
+lines and shows the exact original span. A file whose bytes no longer hold
+what was indexed (it changed while cite ran) is indexed again, or left out
+with a warning: a place is only claimed for text that earns its score.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
@@ -21,10 +26,12 @@ from posttrack.index import Chunk, Index, phrase, words
 from posttrack.match import Occurrence, exact_spans, quote_parts, whole_words
 from posttrack.model import Dataset, Position, Quote, Source
 from posttrack.records import Record, citation_record, match_record
-from posttrack.text import Lines, location_labels, normalize, readable
+from posttrack.text import Lines, location_labels, normalize, normalize_fast, readable
 
 CANDIDATES = 100  # chunks reranked per query, from the shingle query
+SHINGLES = 32  # 3-word runs asked of the index at most, spread over the quote
 SHORT_WORDS = 4  # a quote of fewer words is only ever claimed verbatim
+LONG = 500  # characters: a longer quote part is placed word by word (see _align_long)
 CLOSE = 90.0  # score from which a match is `close`; below it, `partial`
 MIN_SCORE = 80.0  # default threshold: below it nothing is claimed
 MAX_QUOTE = 5000  # characters; a quote is a sentence or a paragraph, not a document
@@ -63,6 +70,17 @@ class Citation(NamedTuple):
     query: str
     verdict: str  # verbatim, close, partial or none
     places: list[Place]
+    # files left out because their bytes no longer hold what was indexed: (path, why)
+    changed: tuple[tuple[Path, str], ...] = ()
+
+
+class FileChanged(Exception):
+    """A matched file no longer holds the text the index has for it."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.path = path
+        self.why = why
 
 
 def verdict_of(places: Sequence[Place]) -> str:
@@ -72,6 +90,15 @@ def verdict_of(places: Sequence[Place]) -> str:
     if best.verbatim:
         return "verbatim"
     return "close" if best.score >= CLOSE else "partial"
+
+
+def quote_problem(quote: str) -> str | None:
+    """Why `quote` cannot be looked for (too long, or no words in it), or None."""
+    if len(quote) > MAX_QUOTE:
+        return f"the quote is {len(quote):,} characters, over the {MAX_QUOTE:,}-character limit"
+    if not any(words(part) for part in quote_parts(quote)):
+        return "the quote is empty: it has no words to look for"
+    return None
 
 
 def check_quote(quote: str) -> list[str]:
@@ -90,7 +117,7 @@ def check_quote(quote: str) -> list[str]:
 class _Queries(NamedTuple):
     exact: str  # every part as a phrase
     ends: str  # the quote's first or last three words
-    shingles: str  # any 3-word run
+    shingles: str  # any 3-word run (at most SHINGLES of them)
     words: str  # any word
 
 
@@ -107,8 +134,14 @@ def _queries(parts: list[str]) -> _Queries:
                 shingles.append(phrase(part))
             continue
         shingles.extend(phrase(part[i : i + 3]) for i in range(len(part) - 2))
+    runs = list(dict.fromkeys(shingles))
+    if len(runs) > SHINGLES:
+        # the query's cost grows with its runs (300 runs of common words: 6 s at 30 MB);
+        # runs spread evenly over the quote still lead to every chunk that holds a part
+        step = (len(runs) - 1) / (SHINGLES - 1)
+        runs = [runs[round(i * step)] for i in range(SHINGLES)]
     any_word = " OR ".join(dict.fromkeys(phrase([w]) for w in every))
-    return _Queries(exact, ends, " OR ".join(dict.fromkeys(shingles)), any_word)
+    return _Queries(exact, ends, " OR ".join(runs), any_word)
 
 
 def _align(parts: list[str], text: str, cutoff: float) -> tuple[float, int, int] | None:
@@ -119,22 +152,108 @@ def _align(parts: list[str], text: str, cutoff: float) -> tuple[float, int, int]
     first, position = -1, 0
     for part in parts:
         rest = text[position:]
-        if len(rest) >= len(part):
-            found = fuzz.partial_ratio_alignment(part, rest, score_cutoff=cutoff)
-            if found is None:
-                return None
-            score, start, end = found.score, position + found.dest_start, position + found.dest_end
-        else:
+        if len(rest) < len(part):
             # shorter than the quote: compare whole, so a short text inside a long quote
             # cannot score 100
             score, start, end = fuzz.ratio(part, rest), position, len(text)
             if score < cutoff:
                 return None
+        else:
+            if len(part) > LONG:
+                found = _align_long(part, rest, cutoff)
+            else:
+                found = _align_short(part, rest, cutoff)
+            if found is None:
+                return None
+            score, start, end = found[0], position + found[1], position + found[2]
         total += score * len(part)
         weight += len(part)
         first = start if first == -1 else first
         position = end
     return total / weight, *whole_words(text, first, position)
+
+
+def _align_short(part: str, text: str, cutoff: float) -> tuple[float, int, int] | None:
+    from rapidfuzz import fuzz
+
+    found = fuzz.partial_ratio_alignment(part, text, score_cutoff=cutoff)
+    if found is None:
+        return None
+    return found.score, found.dest_start, found.dest_end
+
+
+def _align_long(part: str, text: str, cutoff: float) -> tuple[float, int, int] | None:
+    """A long part's place, found word by word, scored on the characters of that span.
+
+    rapidfuzz's character alignment costs about the cube of the part's length (a
+    3,000-character part: 0.4 s per candidate window); over words it costs a few
+    milliseconds. The span is then widened or narrowed a word at a time while that
+    raises its character score, and that score (what the span earns) is the one given.
+    """
+    from rapidfuzz import fuzz
+
+    needle = part.split(" ")
+    starts: list[int] = []
+    position = 0
+    for word in text.split(" "):
+        starts.append(position)
+        position += len(word) + 1
+    ends = [start - 1 for start in starts[1:]] + [len(text)]
+    if len(starts) <= len(needle):
+        first, last = 0, len(starts)
+    else:
+        tokens = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+        found = fuzz.partial_ratio_alignment(needle, tokens)
+        if found is None:
+            return None
+        first, last = found.dest_start, max(found.dest_end, found.dest_start + 1)
+
+    def score(span: tuple[int, int]) -> float:
+        return float(fuzz.ratio(part, text[starts[span[0]] : ends[span[1] - 1]]))
+
+    best = (first, last)
+    value = score(best)
+    if value < cutoff - 5:  # a word more or less at an edge moves a long part's score little
+        return None
+    for _ in range(len(needle)):
+        a, b = best
+        moves = [(a - 1, b), (a + 1, b), (a, b - 1), (a, b + 1)]
+        tried = [(score(m), m) for m in moves if 0 <= m[0] < m[1] <= len(starts)]
+        top = max(tried, default=(value, best))
+        if top[0] <= value:
+            break
+        value, best = top
+    if value < cutoff:
+        return None
+    return value, starts[best[0]], ends[best[1] - 1]
+
+
+def _window(index: Index, chunk_id: int, needed: int) -> tuple[Chunk, ...]:
+    """The chunk with enough neighbours on each side to hold `needed` characters of
+    normalised text beyond it (at least one neighbour each side), as far as the file goes."""
+    reach = 1
+    while True:
+        window = index.window(chunk_id, reach)
+        ids = [c.id for c in window]
+        if not window or window[0].aside or chunk_id not in ids:
+            return tuple(window)  # (an id from before the index was rebuilt: as it is)
+        centre = ids.index(chunk_id)
+        before = sum(len(c.text) + 1 for c in window[:centre])
+        after = sum(len(c.text) + 1 for c in window[centre + 1 :])
+        more_before = centre == reach and before < needed
+        more_after = len(window) - centre - 1 == reach and after < needed
+        if not (more_before or more_after):
+            return tuple(window)
+        reach *= 2
+
+
+def _around(window: tuple[Chunk, ...], chunk_id: int) -> tuple[Chunk, ...]:
+    """The chunk and its nearest neighbour on each side, from a wider window."""
+    ids = [c.id for c in window]
+    if chunk_id not in ids:
+        return window
+    centre = ids.index(chunk_id)
+    return window[max(centre - 1, 0) : centre + 2]
 
 
 def find_hits(
@@ -143,29 +262,47 @@ def find_hits(
     """Scored places for the quote in the indexed files, best first, overlaps removed."""
     queries = _queries(parts)
     short = sum(len(words(p)) for p in parts) < SHORT_WORDS
+    needed = len(" ".join(parts))
     hits: list[Hit] = []
     seen: set[int] = set()
+    # a long quote's neighbouring candidates share their windows: each is scored once
+    exact_done: dict[tuple[int, int], bool] = {}
+    close_done: set[tuple[int, int]] = set()
 
     def score(ids: list[int]) -> None:
         for chunk_id in ids:
             if chunk_id in seen:
                 continue
             seen.add(chunk_id)
-            window = tuple(index.window(chunk_id))
+            window = _window(index, chunk_id, needed)
             if not window:
                 continue
+            key = (window[0].id, window[-1].id)
+            if key not in exact_done:
+                text = " ".join(c.text for c in window)
+                base = window[0].base
+                exact = exact_spans(parts, text)
+                for start, end in exact:
+                    hits.append(
+                        Hit(window[0].file_id, base + start, base + end, 100.0, True, window)
+                    )
+                exact_done[key] = bool(exact)
+            if exact_done[key] or short:
+                continue
+            # a quote of a paragraph or less is scored in the chunk and one neighbour each
+            # side, as it always was; a longer one in all the window it may need
+            if needed <= LONG:
+                window = _around(window, chunk_id)
+                key = (window[0].id, window[-1].id)
+            if key in close_done:
+                continue
+            close_done.add(key)
             text = " ".join(c.text for c in window)
             base = window[0].base
-            exact = exact_spans(parts, text)
-            for start, end in exact:
-                hits.append(Hit(window[0].file_id, base + start, base + end, 100.0, True, window))
-            if not exact and not short:
-                found = _align(parts, text, min_score)
-                if found is not None:
-                    value, start, end = found
-                    hits.append(
-                        Hit(window[0].file_id, base + start, base + end, value, False, window)
-                    )
+            found = _align(parts, text, min_score)
+            if found is not None:
+                value, start, end = found
+                hits.append(Hit(window[0].file_id, base + start, base + end, value, False, window))
 
     score(index.search(queries.exact, file_ids, max(limit * 20, CANDIDATES)))
     if not short and any(h.verbatim for h in hits):
@@ -194,8 +331,15 @@ def find_hits(
     return kept
 
 
+_BLOCK = 1 << 16  # bytes per entry of a file's byte-to-character table
+_NOT_CONTINUATION = bytes(b for b in range(256) if b & 0xC0 != 0x80)
+
+
 class SourceFile:
-    """A matched file's text, read once, with its line and paragraph lookups."""
+    """A matched file's text, read once, with its line and paragraph lookups.
+
+    Raises OSError when the file cannot be read and UnicodeDecodeError when it is no
+    longer UTF-8 (the index holds only UTF-8 files, so it changed)."""
 
     def __init__(self, path: Path) -> None:
         self.raw = path.read_bytes()
@@ -206,6 +350,8 @@ class SourceFile:
         self.text = text[self._bom :]
         self.lines = Lines(self.text)
         self._labels: list[str | None] | None = None
+        self._ascii = self.raw.isascii()
+        self._continuations: list[int] | None = None
 
     def label(self, line: int) -> str | None:
         if self._labels is None:
@@ -213,26 +359,84 @@ class SourceFile:
         return self._labels[line - 1] if 0 < line <= len(self._labels) else None
 
     def char_offset(self, byte_offset: int) -> int:
-        return max(len(self.raw[:byte_offset].decode("utf-8")) - self._bom, 0)
+        """The character offset of a byte offset, from a table of UTF-8 continuation bytes
+        built once per file (not by decoding the file's head for every hit); an offset
+        inside a character is never an error."""
+        if self._ascii:
+            return byte_offset
+        if self._continuations is None:
+            counts, total = [0], 0
+            for at in range(0, len(self.raw), _BLOCK):
+                total += len(self.raw[at : at + _BLOCK].translate(None, _NOT_CONTINUATION))
+                counts.append(total)
+            self._continuations = counts
+        byte_offset = min(max(byte_offset, 0), len(self.raw))
+        block = byte_offset // _BLOCK
+        head = self.raw[block * _BLOCK : byte_offset].translate(None, _NOT_CONTINUATION)
+        return max(byte_offset - self._continuations[block] - len(head) - self._bom, 0)
+
+    def holds(self, chunks: Sequence[Chunk]) -> bool:
+        """True when the file's bytes still hold these indexed chunks, word for word."""
+        for chunk in chunks:
+            piece = self.raw[chunk.byte_start : chunk.byte_end]
+            if len(piece) != chunk.byte_end - chunk.byte_start:
+                return False
+            try:
+                text = piece.decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+            if normalize_fast(text, asides=chunk.aside) != chunk.text:
+                return False
+        return True
 
 
-def resolve(hit: Hit, path: Path, parts: list[str], cache: dict[Path, SourceFile]) -> Place | None:
-    """Map a hit back to the original file: exact span, lines, column, paragraph."""
-    file = cache.get(path) or cache.setdefault(path, SourceFile(path))
+def _source_file(path: Path, cache: dict[Path, SourceFile]) -> SourceFile:
+    file = cache.get(path)
+    if file is None:
+        try:
+            file = SourceFile(path)
+        except UnicodeDecodeError:
+            raise FileChanged(path, "changed (it is no longer UTF-8)") from None
+        except OSError as error:
+            why = "was deleted" if isinstance(error, FileNotFoundError) else "cannot be read"
+            raise FileChanged(path, f"{why} ({error.strerror or error})") from None
+        cache[path] = file
+    return file
+
+
+def resolve(
+    hit: Hit,
+    path: Path,
+    parts: list[str],
+    cache: dict[Path, SourceFile],
+    *,
+    min_score: float = MIN_SCORE,
+) -> Place | None:
+    """Map a hit back to the original file: exact span, lines, column, paragraph.
+
+    Raises FileChanged when the file no longer holds the chunks the hit was found in."""
+    file = _source_file(path, cache)
+    if not file.holds(hit.chunks):
+        raise FileChanged(path, "changed")
     begin = file.char_offset(hit.chunks[0].byte_start)
     stop = file.char_offset(hit.chunks[-1].byte_end)
     aside = hit.chunks[0].aside
     mapped = normalize(file.text[begin:stop], asides=aside)
     base = hit.chunks[0].base
     start, end = hit.start - base, hit.end - base
+    score, verbatim = hit.score, hit.verbatim
     if mapped.text != " ".join(c.text for c in hit.chunks):
-        # the window normalised alone differs from its chunks (a rule at a chunk edge):
-        # find the place again in what we can map
-        spans = exact_spans(parts, mapped.text) if hit.verbatim else []
-        found = spans[0] if spans else _align(parts, mapped.text, 0.0)
-        if found is None:
-            return None
-        start, end = found[-2], found[-1]
+        # the window normalised whole differs from its chunks normalised one by one (a
+        # rule at a chunk edge): find the place again in what we can map, and give the
+        # score that place earns
+        spans = exact_spans(parts, mapped.text) if verbatim else []
+        if spans:
+            start, end = min(spans, key=lambda s: abs(s[0] - start))
+        else:
+            found = _align(parts, mapped.text, min_score)
+            if found is None:
+                return None
+            (score, start, end), verbatim = found, False
     if not 0 <= start < end <= len(mapped.text):
         return None
     first, last = mapped.span(start, end)
@@ -243,8 +447,8 @@ def resolve(hit: Hit, path: Path, parts: list[str], cache: dict[Path, SourceFile
     after = _context(file.text[last : last + CONTEXT], at_end=False)
     return Place(
         path,
-        round(hit.score, 1),
-        hit.verbatim,
+        round(score, 1),
+        verbatim,
         line,
         end_line,
         column,
@@ -277,52 +481,173 @@ def cite(
 ) -> Citation:
     """Where `quote` is in the indexed `files` (index id -> path): best places first.
 
-    `cache` keeps the matched files' texts for the caller (and across quotes)."""
+    `cache` keeps the matched files' texts for the caller (and across quotes). A file
+    that no longer holds what was indexed gives no place: it is named in `changed`."""
     parts = check_quote(quote)
     hits = find_hits(index, list(files), parts, min_score=min_score, limit=limit)
     cache = {} if cache is None else cache
     places: list[Place] = []
+    changed: dict[Path, str] = {}
     for hit in hits:
         if len(places) >= limit:
             break
-        place = resolve(hit, Path(files[hit.file_id]), parts, cache)
+        path = Path(files[hit.file_id])
+        if path in changed:
+            continue
+        try:
+            place = resolve(hit, path, parts, cache, min_score=min_score)
+        except FileChanged as error:
+            changed[path] = error.why
+            continue
         if place is not None:
             places.append(place)
-    return Citation(quote, verdict_of(places), places)
+    # a place found again at a chunk edge may score less than its hit did
+    places.sort(key=lambda p: (not p.verbatim, -p.score))
+    return Citation(quote, verdict_of(places), places, tuple(changed.items()))
 
 
 # --- the corpus: the dataset's sources, or files and directories given -------
 
 TEXT_SUFFIXES = (".txt", ".md")
+FileId = tuple[int, int]  # (device, inode): one file, however it is reached
 
 
-def collect(paths: Sequence[Path]) -> list[str]:
+def _ignore(_: str) -> None:
+    pass
+
+
+def collect(paths: Sequence[Path], warn: Callable[[str], None] = _ignore) -> list[str]:
     """Absolute paths of the files to search: files as given, directories' .txt and .md
-    files recursively, each once, in a stable order."""
+    files recursively, each file once (however many links lead to it), in a stable order.
+
+    What cannot be searched inside a directory (a symlink loop, an unreadable
+    directory, a file gone while listing) is skipped and told to `warn`."""
     found: dict[str, None] = {}
+    taken: set[FileId] = set()
     for path in paths:
-        if path.is_dir():
+        info = _given(path)
+        if stat.S_ISDIR(info.st_mode):
             # resolve the directory once and keep its files as strings: 9,000 files
             # resolved, or even made into Paths, one by one cost most of a second
-            found.update(dict.fromkeys(sorted(_walk(str(path.resolve())))))
-        elif path.is_file():
-            found[str(path.resolve())] = None
+            listed = sorted(_walk(str(path.resolve()), info, warn))
         else:
-            raise UsageError(f"no file or directory '{path}'")
+            listed = [(str(path.resolve()), (info.st_dev, info.st_ino))]
+        for file, identity in listed:
+            if identity not in taken:
+                taken.add(identity)
+                found[file] = None
     if not found:
         raise UsageError("no .txt or .md files in " + ", ".join(f"'{p}'" for p in paths))
     return list(found)
 
 
-def _walk(directory: str) -> Iterator[str]:
-    import os
+_KINDS = {  # what a path given by name is, when it is neither a file nor a directory
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
-    with os.scandir(directory) as entries:
+
+def _given(path: Path) -> os.stat_result:
+    """The stat of a PATH given by name; UsageError saying what it is if it is not a
+    regular file or a directory."""
+    import errno
+
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UsageError(f"'{path}' is a symlink loop, not a text file") from None
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            if os.path.islink(path):
+                raise UsageError(f"'{path}' is a broken symlink") from None
+            raise UsageError(f"no file or directory '{path}'") from None
+        raise UsageError(f"cannot read '{path}': {error.strerror or error}") from None
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return info
+    kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+    raise UsageError(f"'{path}' is {kind}, not a text file")
+
+
+def _walk(
+    root: str, info: os.stat_result, warn: Callable[[str], None]
+) -> Iterator[tuple[str, FileId]]:
+    """The .txt and .md files under `root` with their (device, inode).
+
+    No recursion (a tree may be thousands of levels deep): directories wait in a heap
+    and are listed in path order, each real directory once, so a directory reached
+    through a symlink is listed under the first path that reaches it. A symlink back to
+    a directory being searched (a loop) and anything that cannot be listed or looked at
+    are skipped with a warning."""
+    import heapq
+
+    seen: set[FileId] = {(info.st_dev, info.st_ino)}
+    pending: list[tuple[str, int]] = [(root, info.st_dev)]
+    while pending:
+        directory, device = heapq.heappop(pending)
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError as error:
+            warn(f"{_shown(directory)}: skipped, {_why(error)}")
+            continue
+        entries.sort(key=lambda e: e.name)  # the first path to a directory is the one kept
         for entry in entries:
-            if entry.is_dir():
-                yield from _walk(entry.path)
-            elif entry.name.lower().endswith(TEXT_SUFFIXES) and entry.is_file():
-                yield entry.path
+            text = entry.name.lower().endswith(TEXT_SUFFIXES)
+            try:
+                if entry.is_symlink():
+                    target = os.stat(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    target = entry.stat(follow_symlinks=False)
+                elif text and entry.is_file(follow_symlinks=False):
+                    yield entry.path, (device, entry.inode())
+                    continue
+                else:
+                    continue  # not a text file, or a FIFO, a device or a socket
+            except OSError as error:
+                if text or not isinstance(error, FileNotFoundError):
+                    warn(f"{_shown(directory, entry.name)}: skipped, {_why(error, entry)}")
+                continue
+            identity = (target.st_dev, target.st_ino)
+            if stat.S_ISDIR(target.st_mode):
+                if entry.is_symlink() and _contains(entry.path, directory):
+                    warn(f"{_shown(directory, entry.name)}: skipped, a symlink loop")
+                elif identity not in seen:
+                    seen.add(identity)
+                    heapq.heappush(pending, (entry.path, target.st_dev))
+            elif text and stat.S_ISREG(target.st_mode):
+                yield entry.path, identity
+
+
+def _contains(link: str, directory: str) -> bool:
+    """True when the directory `link` leads to is `directory` or one above it."""
+    target = os.path.realpath(link)
+    here = os.path.realpath(directory)
+    return here == target or here.startswith(target.rstrip(os.sep) + os.sep)
+
+
+def _why(error: OSError, entry: os.DirEntry[str] | None = None) -> str:
+    import errno
+
+    if error.errno == errno.ELOOP:
+        return "a symlink loop"
+    if isinstance(error, FileNotFoundError):
+        return "a broken symlink" if entry is not None and entry.is_symlink() else "deleted"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return error.strerror or str(error)
+
+
+def _shown(directory: str, name: str | None = None) -> str:
+    """A path in a warning, as the user would type it (never resolving `name`, which
+    may be a loop)."""
+    from posttrack.load import shown_path
+
+    base = shown_path(Path(directory))
+    if name is None:
+        return base
+    return name if base == "." else os.path.join(base, name)
 
 
 def open_index() -> tuple[Index, str | None]:
@@ -360,23 +685,42 @@ class CitedBy:
 
 
 def files_to_search(
-    paths: Sequence[Path] | None, sources: Sequence[str] | None, dataset: Dataset | None
+    paths: Sequence[Path] | None,
+    sources: Sequence[str] | None,
+    dataset: Dataset | None,
+    *,
+    warn: Callable[[str], None] = _ignore,
 ) -> dict[str, Source | None]:
     """The files a cite searches (absolute paths), each with its dataset source if it is
-    one: the PATHs given, else the dataset's sources (or only those named)."""
+    one: the PATHs given, else the dataset's sources (or only those named). What is
+    skipped inside a PATH directory is told to `warn`."""
     if paths:
         if sources:
             raise UsageError("--source picks dataset sources; it does not go with PATHs")
-        return dict.fromkeys(collect(paths))
-    assert dataset is not None
+        return dict.fromkeys(collect(paths, warn))
+    if dataset is None:
+        raise ValueError("files_to_search needs PATHs or a dataset")
     wanted = set(sources or dataset.sources)
     if unknown := sorted(wanted - set(dataset.sources)):
         raise UsageError(f"unknown source '{unknown[0]}'; 'posttrack sources' lists them")
     return {str(s.file.resolve()): s for s in dataset.sources.values() if s.id in wanted}
 
 
-def cite_all(
-    quotes: Sequence[str],
+class _Notes:
+    """The index's own messages for the user (`Index.notes`), each told to `warn` once."""
+
+    def __init__(self, index: Index, warn: Callable[[str], None]) -> None:
+        self._index, self._warn, self._told = index, warn, 0
+
+    def tell(self) -> None:
+        notes: list[str] = getattr(self._index, "notes", [])
+        for note in notes[self._told :]:
+            self._warn(note)
+        self._told = len(notes)
+
+
+def iter_citations(
+    quotes: Iterable[str],
     by_file: dict[str, Source | None],
     cited_by: CitedBy | None,
     *,
@@ -384,38 +728,111 @@ def cite_all(
     min_score: float,
     progress: Callable[[int], AbstractContextManager[Callable[[int], None]]],
     warn: Callable[[str], None],
-) -> list[Record]:
-    """Each quote's citation record, once the index is up to date for `by_file`.
+    report_invalid: bool = False,
+) -> Iterator[Record]:
+    """Each quote's citation record, in order, as soon as it is known, once the index is
+    up to date for `by_file` (on the first `next()`).
 
     `progress(total_bytes)` gives the callback that is told of each file indexed;
-    `warn` is told what was skipped and why."""
+    `warn` is told what was skipped and why. With `report_invalid`, a quote that cannot
+    be looked for (empty, or over MAX_QUOTE characters) is a `none` record with a
+    `reason`, rather than a UsageError that ends the batch. Close the generator (or
+    exhaust it) to close the index."""
     from posttrack.load import shown_path
 
     index, warning = open_index()
     if warning:
         warn(warning)
+    notes = _Notes(index, warn)
     try:
-        stale, size = index.stale(list(by_file))
+        paths = list(by_file)
+        stale, size = index.stale(paths)
         with progress(size) as advance:
-            update = index.refresh(list(by_file), advance, stale=stale)
-        for path, reason in update.failed:
-            warn(f"{shown_path(Path(path))}: skipped, {reason}")
-        files = index.file_ids(list(by_file))
+            update = index.refresh(paths, advance, stale=stale)
+        for skipped, reason in update.failed:
+            warn(f"{shown_path(Path(skipped))}: skipped, {reason}")
+        notes.tell()
+        files = index.file_ids(paths)
         texts: dict[Path, SourceFile] = {}
-        results = []
+        told: set[Path] = set()
         for quote in quotes:
+            problem = quote_problem(quote) if report_invalid else None
+            if problem is not None:
+                yield {**citation_record(Citation(quote, "none", []), []), "reason": problem}
+                continue
             found = cite(index, files, quote, limit=limit, min_score=min_score, cache=texts)
-            matches = []
-            for place in found.places:
-                source = by_file.get(str(place.file))
-                positions = []
-                if source is not None and cited_by is not None:
-                    positions = [
-                        {"topic": p.topic, "date": p.date.text, "stance": p.stance}
-                        for p in cited_by.at(source.id, place.start, place.end)
-                    ]
-                matches.append(match_record(place, shown_path(place.file), source, positions))
-            results.append(citation_record(found, matches))
-        return results
+            if found.changed:
+                # files changed since they were indexed: index them again, look once more
+                files, failed = _reindex(index, [p for p, _ in found.changed], paths, texts)
+                for lost, reason in failed:
+                    told.add(Path(lost))
+                    warn(f"{shown_path(Path(lost))}: skipped, {reason}")
+                notes.tell()
+                found = cite(index, files, quote, limit=limit, min_score=min_score, cache=texts)
+                for path, why in found.changed:
+                    texts.pop(path, None)  # the next quote reads it again
+                    if path not in told:
+                        told.add(path)
+                        warn(f"{shown_path(path)}: {why} while cite ran; left out, run cite again")
+            yield _citation_record(found, by_file, cited_by)
     finally:
         index.close()
+        notes.tell()
+
+
+def _reindex(
+    index: Index, changed: list[Path], paths: list[str], texts: dict[Path, SourceFile]
+) -> tuple[dict[int, str], list[tuple[str, str]]]:
+    """Index the changed files again: the index's ids of the files to search, and the
+    files that could not be indexed, with why."""
+    for path in changed:
+        texts.pop(path, None)
+    try:
+        failed = index.refresh([str(p) for p in changed]).failed
+    except OSError as error:  # deleted meanwhile, by an index that does not say so itself
+        failed = [(str(p), error.strerror or str(error)) for p in changed]
+    return index.file_ids(paths), failed
+
+
+def _citation_record(
+    found: Citation, by_file: dict[str, Source | None], cited_by: CitedBy | None
+) -> Record:
+    from posttrack.load import shown_path
+
+    matches = []
+    for place in found.places:
+        source = by_file.get(str(place.file))
+        positions = []
+        if source is not None and cited_by is not None:
+            positions = [
+                {"topic": p.topic, "date": p.date.text, "stance": p.stance}
+                for p in cited_by.at(source.id, place.start, place.end)
+            ]
+        matches.append(match_record(place, shown_path(place.file), source, positions))
+    return citation_record(found, matches)
+
+
+def cite_all(
+    quotes: Iterable[str],
+    by_file: dict[str, Source | None],
+    cited_by: CitedBy | None,
+    *,
+    limit: int,
+    min_score: float,
+    progress: Callable[[int], AbstractContextManager[Callable[[int], None]]],
+    warn: Callable[[str], None],
+    report_invalid: bool = False,
+) -> list[Record]:
+    """Each quote's citation record (all of `iter_citations`, for library users)."""
+    return list(
+        iter_citations(
+            quotes,
+            by_file,
+            cited_by,
+            limit=limit,
+            min_score=min_score,
+            progress=progress,
+            warn=warn,
+            report_invalid=report_invalid,
+        )
+    )
