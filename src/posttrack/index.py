@@ -702,7 +702,7 @@ class Index:
             parent = path.rpartition(os.sep)[0]
             while parent and parent not in searched:
                 parent = parent.rpartition(os.sep)[0]
-            if parent and not os.path.lexists(path):
+            if parent and not os.path.exists(path):
                 gone.append((_stored(path),))
         if not gone:
             return
