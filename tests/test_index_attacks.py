@@ -204,6 +204,7 @@ def test_eight_first_builds_at_once_all_succeed_alike(tmp_path: Path) -> None:
         )
         write(corpus / f"d{n:03}.txt", "\n\n".join(paragraphs) + "\n")
     write(corpus / "z.txt", "The quick treaty on capacity builds peace.\n")
+    cache_dir()  # the directory tagged beforehand: the index alone is cold
     go = tmp_path / "go"
     command = [sys.executable, "-c", _AT_ONCE, str(go), "cite"]
     command += ["treaty on capacity builds peace", str(corpus), "-f", "jsonl", "--limit", "3"]
