@@ -352,6 +352,9 @@ class Index:
                     raise  # locked, read-only, ...: not damage, so nothing is deleted
                 self._discard(path, identity)
                 continue
+            except BaseException:  # the lock file cannot be made, Ctrl-C, ...
+                db.close()
+                raise
             if mark == APPLICATION_ID and row is not None and row[0] == str(FORMAT):
                 self._identity = _identity(path)
                 return db
