@@ -405,7 +405,7 @@ def test_the_index_notes_reach_the_user_once(
     refresh = Index.refresh
 
     def noting(self: Index, *args: object, **kwargs: object) -> object:
-        self.notes = [*getattr(self, "notes", []), "the index was rebuilt"]
+        self.notes.append("the index was rebuilt")
         return refresh(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Index, "refresh", noting)

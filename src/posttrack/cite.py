@@ -713,7 +713,7 @@ class _Notes:
         self._index, self._warn, self._told = index, warn, 0
 
     def tell(self) -> None:
-        notes: list[str] = getattr(self._index, "notes", [])
+        notes = self._index.notes
         for note in notes[self._told :]:
             self._warn(note)
         self._told = len(notes)
@@ -783,15 +783,15 @@ def iter_citations(
 def _reindex(
     index: Index, changed: list[Path], paths: list[str], texts: dict[Path, SourceFile]
 ) -> tuple[dict[int, str], list[tuple[str, str]]]:
-    """Index the changed files again: the index's ids of the files to search, and the
-    files that could not be indexed, with why."""
+    """Index the changed files again: the index's ids of the files to search, and those
+    of the changed files that could not be indexed, with why."""
     for path in changed:
         texts.pop(path, None)
-    try:
-        failed = index.refresh([str(p) for p in changed]).failed
-    except OSError as error:  # deleted meanwhile, by an index that does not say so itself
-        failed = [(str(p), error.strerror or str(error)) for p in changed]
-    return index.file_ids(paths), failed
+    # all the files, not only the changed ones: only what changed is read again, and an
+    # index rebuilt later in the run rebuilds the files of its last refresh
+    update = index.refresh(paths)
+    wanted = {str(p) for p in changed}
+    return index.file_ids(paths), [(f, why) for f, why in update.failed if f in wanted]
 
 
 def _citation_record(
