@@ -103,7 +103,7 @@ Copy = Callable[..., Path]
             "    aliases: [binding, treaty]",
             "    aliases: [binding, voluntary norms]",
             "topic name 'voluntary norms' (alias of 'norms') is also a name of "
-            "'binding-instrument' (its alias 'voluntary norms')",
+            "'binding-instrument' (its alias 'voluntary norms', line 27)",
         ),
         ("  - id: beta-statement", "  - id: alpha-paper", "duplicate source id 'alpha-paper'"),
         (
@@ -213,25 +213,25 @@ def test_not_a_mapping(dataset_copy: Copy) -> None:
             "    aliases: [voluntary norms]",
             '    aliases: [voluntary norms, "binding\u200b"]',
             "topic name 'binding\\u200b' (alias of 'norms') is also a name of "
-            "'binding-instrument' (its alias 'binding')",
+            "'binding-instrument' (its alias 'binding', line 27)",
         ),
         (
             "    aliases: [voluntary norms]",
             "    aliases: [voluntary norms, ｔｒｅａｔｙ]",
             "topic name 'ｔｒｅａｔｙ' (alias of 'norms') is also a name of "
-            "'binding-instrument' (its alias 'treaty')",
+            "'binding-instrument' (its alias 'treaty', line 27)",
         ),
         (
             "    aliases: [voluntary norms]",
             "    aliases: [voluntary norms, Binding_Instrument]",
             "topic name 'Binding_Instrument' (alias of 'norms') is also a name of "
-            "'binding-instrument' (its id 'binding-instrument')",
+            "'binding-instrument' (its id 'binding-instrument', line 24)",
         ),
         (
             "    title: Norms\n",
             "    title: Treaty\n",
             "topic name 'Treaty' (title of 'norms') is also a name of "
-            "'binding-instrument' (its alias 'treaty')",
+            "'binding-instrument' (its alias 'treaty', line 27)",
         ),
     ],
     ids=["invisible", "full-width", "underscore", "title"],

@@ -394,18 +394,19 @@ def _unique_names(v: _Validator, topics: dict[str, Topic]) -> None:
     them: a name that folds to another topic's name would silently open that one."""
     from posttrack.match import _key  # here: match imports this module
 
-    names: dict[str, tuple[str, str, str]] = {}  # key: topic, kind of name, name
+    names: dict[str, tuple[str, str, str, int]] = {}  # key: topic, kind, name, line
     for each in topics.values():
         named = [("id", each.id), ("title", each.title)]
         for kind, name in [*named, *(("alias", alias) for alias in each.aliases)]:
+            mark = v.name_marks.get((each.line, name), (each.line, 0))
             key = _key(name)
-            owner, their_kind, theirs = names.setdefault(key, (each.id, kind, name))
+            owner, their_kind, theirs, line = names.setdefault(key, (each.id, kind, name, mark[0]))
             if owner != each.id:
                 v.problem(
-                    v.name_marks.get((each.line, name), (each.line, 0)),
+                    mark,
                     f"topic name '{_shown(name)}' ({kind} of '{each.id}') is also a name of "
-                    f"'{owner}' (its {their_kind} '{_shown(theirs)}'), ignoring case, width, "
-                    "dashes and invisible characters; give each name to one topic",
+                    f"'{owner}' (its {their_kind} '{_shown(theirs)}', line {line}), ignoring "
+                    "case, width, dashes and invisible characters; give each name to one topic",
                 )
 
 
