@@ -21,7 +21,6 @@ memory, and `Index.notes` says so. Queries run on disk: nothing is loaded whole.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import sqlite3
@@ -592,6 +591,8 @@ class Index:
                 [],
             )
         record = (file, len(data), info.st_mtime_ns, info.st_ctime_ns, info.st_ino, racy)
+        import hashlib  # here: 3 ms of OpenSSL that a warm cite never needs
+
         digest = hashlib.blake2b(data, digest_size=16).digest()
         try:
             data.decode("utf-8")
