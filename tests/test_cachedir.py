@@ -75,3 +75,13 @@ def test_a_file_in_the_way_is_unavailable(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("POSTTRACK_CACHE", str(tmp_path / "file" / "below"))
     with pytest.raises(CacheUnavailable):
         cache_dir()
+
+
+def test_first_runs_at_once_all_take_an_empty_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # another process's tag, half written, is not a foreign file
+    (tmp_path / f".{TAG}.12345.tmp").write_text("Signature: 8a47")
+    monkeypatch.setenv("POSTTRACK_CACHE", str(tmp_path))
+    assert cache_dir() == tmp_path
+    assert is_tagged(tmp_path)

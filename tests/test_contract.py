@@ -5,9 +5,9 @@ start-up that imports nothing heavy."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
-import errno
 import os
 import re
 import subprocess
@@ -275,19 +275,25 @@ def test_any_stance_and_quote_renders_in_every_format_and_round_trips(
         stream = io.StringIO()
         render.write_listing(listing, fmt, stream, no_color=True)
         outputs[fmt] = stream.getvalue()
+    exact = io.StringIO()
+    render.write_listing(listing, render.Format.csv, exact, no_color=True, exact_cells=True)
     document = json.loads(outputs[render.Format.json])
     assert document["quotes"][0]["stance"] == stance
     assert document["quotes"][0]["quote"] == quote
     lines = outputs[render.Format.jsonl].split("\n")
     assert len(lines) == len(rows) + 1
     assert json.loads(lines[0])["quote"] == quote
-    read = next(csv.DictReader(io.StringIO(outputs[render.Format.csv], newline="")))
-    assert (read["stance"], read["quote"]) == (stance, quote)
+    read = next(csv.DictReader(io.StringIO(exact.getvalue(), newline="")))
+    assert (read["stance"], read["quote"]) == (stance, quote)  # --exact-cells: the data itself
+    for fmt in (render.Format.csv, render.Format.tsv):  # by default, nothing a terminal runs
+        assert not re.search(
+            "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", outputs[fmt]
+        )
     for fmt in (render.Format.tsv, render.Format.plain, render.Format.md):
         assert len(outputs[fmt].split("\n")) == len(rows) + 1 + (fmt is not render.Format.plain) + (
             fmt is render.Format.md
         )
-    for fmt in (render.Format.plain, render.Format.table, render.Format.md):
+    for fmt in (render.Format.plain, render.Format.table, render.Format.md, render.Format.json):
         assert not re.search(
             "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", outputs[fmt]
         )

@@ -86,10 +86,12 @@ def cache_dir(dataset_root: Path | None = None) -> Path:
         if not directory.is_dir():
             raise CacheUnavailable(f"the cache directory {shown} is not a directory") from None
         try:
-            empty = next(os.scandir(directory), None) is None
+            with os.scandir(directory) as entries:
+                # another first run may be writing its tag there right now
+                empty = all(e.name.startswith(f".{TAG}.") for e in entries)
         except OSError as error:
             raise CacheUnavailable(f"cannot read the cache directory {shown}: {error}") from None
-        if not (empty or is_default):
+        if not (empty or is_default or is_tagged(directory)):
             raise CacheUnavailable(
                 f"{shown} holds files posttrack did not make (no posttrack {TAG}); "
                 f"set {CACHE_ENV} to an empty or new directory"

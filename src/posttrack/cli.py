@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import math
 import os
 import signal
 import sys
+from collections.abc import Generator, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -46,6 +48,14 @@ DataOption = Annotated[
     ),
 ]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal.")]
+ExactCellsOption = Annotated[
+    bool,
+    typer.Option(
+        "--exact-cells",
+        help="csv/tsv cells exactly as in the data: no leading ' before a formula-like "
+        "cell, no escapes (for programs, never for a spreadsheet or a terminal).",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -97,7 +107,10 @@ _options = _Options()
 
 @app.command()
 def topics(
-    fmt: FormatOption = Format.auto, data: DataOption = None, no_color: NoColorOption = False
+    fmt: FormatOption = Format.auto,
+    data: DataOption = None,
+    no_color: NoColorOption = False,
+    exact_cells: ExactCellsOption = False,
 ) -> None:
     """List the topics with their position counts and first and last dates."""
     from posttrack.snapshot import load
@@ -112,12 +125,15 @@ def topics(
         title=f"Topics: {dataset.title}",
         caption=render.DATE_CAPTION,
     )
-    render.write_listing(listing, fmt, sys.stdout, no_color=no_color)
+    render.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
 @app.command()
 def sources(
-    fmt: FormatOption = Format.auto, data: DataOption = None, no_color: NoColorOption = False
+    fmt: FormatOption = Format.auto,
+    data: DataOption = None,
+    no_color: NoColorOption = False,
+    exact_cells: ExactCellsOption = False,
 ) -> None:
     """List the source documents with their date, kind and voice."""
     from posttrack.snapshot import load
@@ -132,7 +148,7 @@ def sources(
         title=f"Sources: {dataset.title}",
         caption=render.DATE_CAPTION,
     )
-    render.write_listing(listing, fmt, sys.stdout, no_color=no_color)
+    render.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
 def _date(text: str, what: str) -> Date:
@@ -155,6 +171,7 @@ def show(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    exact_cells: ExactCellsOption = False,
 ) -> None:
     """Show how a topic's position evolved: each dated position, its shift, summary and quotes."""
     from posttrack.match import resolve_topic
@@ -176,7 +193,7 @@ def show(
         )
         return
     listing = Listing("entries", rows, render.SHOW_COLUMNS, extra={"topic": ref})
-    render.write_listing(listing, resolved, sys.stdout, no_color=no_color)
+    render.write_listing(listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
 @app.command()
@@ -197,6 +214,7 @@ def diff(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    exact_cells: ExactCellsOption = False,
 ) -> None:
     """Compare every topic's position as of two dates (a year means its end)."""
     from posttrack.match import resolve_topic
@@ -218,7 +236,9 @@ def diff(
     else:
         extra = {"from": first.text, "to": second.text}
         listing = Listing("changes", rows, render.DIFF_COLUMNS, extra=extra)
-        render.write_listing(listing, resolved, sys.stdout, no_color=no_color)
+        render.write_listing(
+            listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells
+        )
     if exit_code and any(c.changed for c in changes):
         raise typer.Exit(ExitStatus.NOT_FOUND)
 
@@ -265,51 +285,82 @@ def cite(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    exact_cells: ExactCellsOption = False,
 ) -> None:
     """Find where a quote is in the sources: source, date, voice, line, paragraph, exact span."""
     from posttrack import cite as finder
     from posttrack.snapshot import load
 
-    quotes = _read_quotes(quote)
+    batch = quote == "-"
+    quotes = _stdin_quotes() if batch else iter([(0, quote)])
     loaded = None if paths and data is None else load(data)
     dataset = loaded.dataset if loaded else None
-    results = finder.cite_all(
-        quotes,
-        finder.files_to_search(paths, source, dataset),
-        finder.CitedBy(loaded.dataset.positions, loaded.places) if loaded else None,
-        limit=limit,
-        min_score=min_score,
-        progress=lambda size: render.progress(size, "indexing", sys.stderr),
-        warn=render.warn,
-    )
-    resolved = render.resolve(fmt, sys.stdout)
-    state = dataset.state if dataset else ""
+    numbers: list[int] = []
+
+    def texts() -> Iterator[str]:
+        for number, text in quotes:
+            numbers.append(number)
+            yield text
+
+    verdicts: set[str] = set()
+
+    def results() -> Iterator[dict[str, object]]:
+        found = finder.iter_citations(
+            texts(),
+            finder.files_to_search(paths, source, dataset),
+            finder.CitedBy(loaded.dataset.positions, loaded.places) if loaded else None,
+            limit=limit,
+            min_score=min_score,
+            progress=lambda size: render.progress(size, "indexing", sys.stderr),
+            warn=render.warn,
+            report_invalid=batch,
+        )
+        try:
+            for result in found:
+                verdicts.add(str(result["verdict"]))
+                if not batch:
+                    yield result
+                    continue
+                if "reason" in result:
+                    render.warn(f"line {numbers[-1]} of the input: {result['reason']}")
+                yield {**result, "input_line": numbers[-1]}
+        finally:
+            if isinstance(found, Generator):
+                found.close()  # closes the index at once, also on Ctrl-C
+
     render.write_citations(
-        results,
-        resolved,
+        results(),
+        render.resolve(fmt, sys.stdout),
         sys.stdout,
-        state=state,
+        state=dataset.state if dataset else "",
         no_color=no_color,
-        batch=quote == "-",
+        batch=batch,
         min_score=min_score,
+        exact_cells=exact_cells,
     )
-    if any(r["verdict"] == "none" for r in results):
+    if "none" in verdicts:
         raise typer.Exit(ExitStatus.NOT_FOUND)
 
 
-def _read_quotes(quote: str) -> list[str]:
-    """The quote, or with `-` the non-blank lines of stdin."""
-    if quote != "-":
-        return [quote]
-    quotes = [line.strip() for line in sys.stdin if line.strip()]
-    if not quotes:
+def _stdin_quotes() -> Iterator[tuple[int, str]]:
+    """The non-blank lines of stdin with their line numbers, read as they come (so
+    results stream); a UsageError at once when stdin holds no quote at all."""
+    if sys.stdin.isatty():
+        sys.stderr.write("posttrack: reading one quote per line; end with Ctrl-D\n")
+    lines = ((n, line.strip()) for n, line in enumerate(sys.stdin, 1))
+    quotes = ((n, text) for n, text in lines if text)
+    first = next(quotes, None)
+    if first is None:
         raise UsageError("no quotes on stdin: give one quote per line")
-    return quotes
+    return itertools.chain([first], quotes)
 
 
 @app.command()
 def check(
-    fmt: FormatOption = Format.auto, data: DataOption = None, no_color: NoColorOption = False
+    fmt: FormatOption = Format.auto,
+    data: DataOption = None,
+    no_color: NoColorOption = False,
+    exact_cells: ExactCellsOption = False,
 ) -> None:
     """Validate the dataset and prove every quote is in its source (exit 1 on problems)."""
     from posttrack.check import check_summary, count_errors
@@ -335,7 +386,9 @@ def check(
             render.PROBLEM_COLUMNS,
             extra={"ok": count_errors(problems) == 0, "summary": summary},
         )
-        render.write_listing(listing, resolved, sys.stdout, no_color=no_color)
+        render.write_listing(
+            listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells
+        )
     sys.stderr.write(f"check: {render.safe(summary)}\n")
     raise typer.Exit(status)
 
@@ -353,6 +406,7 @@ def export(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    exact_cells: ExactCellsOption = False,
 ) -> None:
     """The whole dataset flattened for spreadsheets, pandas and jq (csv, tsv, json, jsonl, md)."""
     from posttrack.snapshot import load
@@ -366,7 +420,7 @@ def export(
         render.EXPORT_QUOTE_COLUMNS if per_quote else render.EXPORT_POSITION_COLUMNS,
         title=f"{loaded.dataset.title}: every {by.value}",
     )
-    render.write_listing(listing, fmt, sys.stdout, no_color=no_color)
+    render.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
 def _click_exceptions() -> tuple[type[Exception], type[BaseException]]:

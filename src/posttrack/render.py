@@ -50,7 +50,7 @@ import functools
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import IO, Any, NamedTuple
 
@@ -768,7 +768,7 @@ CITE_COLUMNS = (
 
 
 def write_citations(
-    results: list[Record],
+    results: Iterable[Record],
     fmt: Format,
     stream: IO[str],
     *,
@@ -778,33 +778,39 @@ def write_citations(
     min_score: float,
     exact_cells: bool = False,
 ) -> None:
-    """`cite` in any format; `plain` is grep-style `path:line:col: score: span`."""
+    """`cite` in any format; `plain` is grep-style `path:line:col: score: span`.
+
+    plain, jsonl and table write each result as soon as it comes (a `cite -` batch
+    streams, and Ctrl-C keeps what was written); json, csv, tsv and md are one
+    document, written once every result is known."""
     from posttrack.text import readable
 
-    if fmt is Format.json:
-        document = {"results": results} if batch else results[0]
-        stream.write(dump_json(document) + "\n")
+    if fmt is Format.table:
+        _write_citation_view(results, stream, state=state, no_color=no_color, min_score=min_score)
     elif fmt in (Format.jsonl, Format.plain):
-        out = _Chunks(stream)
         for result in results:
+            out = _Chunks(stream)
             if fmt is Format.jsonl:
                 out.add(dump_jsonl(result) + "\n")
-                continue
-            for m in result["matches"]:
+            for m in result["matches"] if fmt is Format.plain else ():
                 span = readable(m["text"]).strip()
                 out.add(
                     safe(f"{m['path']}:{m['line']}:{m['column']}: {m['score']:g}: {span}") + "\n"
                 )
-        out.flush()
-    elif fmt is Format.table:
-        _write_citation_view(results, stream, state=state, no_color=no_color, min_score=min_score)
+            out.flush()
+            if batch:
+                stream.flush()
+    elif fmt is Format.json:
+        everything = list(results)
+        document = {"results": everything} if batch else everything[0]
+        stream.write(dump_json(document) + "\n")
     else:
-        listing = Listing("matches", _citation_rows(results), CITE_COLUMNS)
+        listing = Listing("matches", _citation_rows(list(results)), CITE_COLUMNS)
         write_listing(listing, fmt, stream, exact_cells=exact_cells)
 
 
 def _write_citation_view(
-    results: list[Record], stream: IO[str], *, state: str, no_color: bool, min_score: float
+    results: Iterable[Record], stream: IO[str], *, state: str, no_color: bool, min_score: float
 ) -> None:
     from rich.text import Text
 
@@ -854,4 +860,5 @@ def _write_citation_view(
                 lines.append(Text("cited by " + safe(_positions_field(match)), "green"))
             for line in lines:
                 page.paragraph(line, indent=4 if line is not top else 0)
+        page.write()  # each result as it comes: a batch streams
     page.write()
