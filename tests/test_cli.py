@@ -297,3 +297,43 @@ def test_ctrl_c_while_starting_is_quiet() -> None:
     )
     done = subprocess.run([sys.executable, "-c", hook], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+def test_cite_batch_streams_each_result_as_it_comes() -> None:
+    # The second quote is sent only once the first result has been read back: a
+    # batch that held its results until the end would wait here for ever.
+    env = {**os.environ, "POSTTRACK_DATA": str(SHIPPED)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "posttrack", "cite", "-", "-f", "jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        process.stdin.write("common heritage\n")
+        process.stdin.flush()
+        first = json.loads(process.stdout.readline())
+        process.stdin.write("x " * 3000 + "\nlegally binding\n")
+        process.stdin.close()
+        rest = [json.loads(line) for line in process.stdout]
+        process.wait(timeout=60)
+        assert process.stderr is not None
+        err = process.stderr.read()
+    assert (first["verdict"], first["input_line"]) == ("verbatim", 1)
+    assert [(r["verdict"], r["input_line"]) for r in rest] == [("none", 2), ("verbatim", 3)]
+    assert "5,000" in rest[0]["reason"]
+    assert "line 2 of the input" in err
+    assert process.returncode == 1  # one line found nothing
+
+
+def test_exact_cells_writes_the_data_as_it_is(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
+    copy = dataset_copy()
+    rewrite(copy, "stance: Supports voluntary norms", 'stance: "=1+2 supports voluntary norms"')
+    guarded = cli("export", "--data", str(copy), "-f", "csv").out
+    exact = cli("export", "--data", str(copy), "-f", "csv", "--exact-cells").out
+    assert ",'=1+2" in guarded
+    assert ",=1+2" not in guarded
+    assert ",=1+2" in exact
