@@ -337,3 +337,13 @@ def test_exact_cells_writes_the_data_as_it_is(cli: Cli, dataset_copy: Callable[.
     assert ",'=1+2" in guarded
     assert ",=1+2" not in guarded
     assert ",=1+2" in exact
+
+
+def test_what_a_searched_tree_skips_is_said(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text("a legally binding instrument\n", encoding="utf-8")
+    (tmp_path / "self").symlink_to(".")
+    result = cli("cite", "legally binding instrument", str(tmp_path), "-f", "plain")
+    assert result.code == 0
+    assert result.out.startswith(f"{tmp_path / 'ok.txt'}:1:")
+    assert "self" in result.err
+    assert result.err.startswith("posttrack: warning: ")

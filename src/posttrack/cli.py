@@ -307,7 +307,7 @@ def cite(
     def results() -> Iterator[dict[str, object]]:
         found = finder.iter_citations(
             texts(),
-            finder.files_to_search(paths, source, dataset),
+            finder.files_to_search(paths, source, dataset, warn=render.warn),
             finder.CitedBy(loaded.dataset.positions, loaded.places) if loaded else None,
             limit=limit,
             min_score=min_score,
