@@ -1,5 +1,7 @@
 """The safe reader: plain values, marks, and every YAML trap refused with a location."""
 
+import re
+
 import pytest
 
 from posttrack.errors import DataError
@@ -38,7 +40,9 @@ def test_marks_are_one_based_lines_and_columns() -> None:
 
 def test_python_object_tag_is_refused() -> None:
     message = problem("a: !!python/object/apply:os.system ['echo hacked']\n")
-    assert message.startswith("x.yaml:1:4: the YAML tag 'tag:yaml.org,2002:python/object/apply")
+    assert message.startswith("x.yaml:1:4: the YAML tag '")  # located where the tag is
+    assert "python/object/apply" in message
+    assert message.endswith("is not allowed in a dataset; remove it")
 
 
 @pytest.mark.parametrize(
@@ -129,7 +133,8 @@ def test_nesting_within_the_limit_is_fine() -> None:
 
 
 def test_syntax_errors_have_a_location() -> None:
-    assert problem("a: [1, 2\nb: 3\n").startswith("x.yaml:2:")
+    # where the scanner notices the missing bracket is its own choice: line 1 or 2
+    assert re.match(r"x\.yaml:[12]:[0-9]+: invalid YAML: ", problem("a: [1, 2\nb: 3\n"))
 
 
 def test_one_document_only() -> None:
