@@ -21,6 +21,7 @@ from pathlib import Path
 from corpus import KINDS, Query, generate, queries
 from process import run
 
+from posttrack.cachedir import cache_dir
 from posttrack.cite import cite
 from posttrack.index import Index
 from posttrack.text import normalize, normalize_fast
@@ -66,7 +67,10 @@ def bench_size(mb: float) -> dict[str, str]:
         normalize_fast(f.read_text(encoding="utf-8"))
     normalise = time.perf_counter() - started
 
-    index_path = Path(env["POSTTRACK_CACHE"]) / "index.sqlite"
+    # the cache directory as posttrack makes it (its own, tagged), or the CLI would
+    # refuse it and index in memory on every run
+    os.environ["POSTTRACK_CACHE"] = env["POSTTRACK_CACHE"]
+    index_path = cache_dir() / "index.sqlite"
     started = time.perf_counter()
     index = Index(index_path)
     index.refresh([str(f.resolve()) for f in files])
