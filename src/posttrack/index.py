@@ -298,6 +298,7 @@ class Index:
         self._issued: dict[str, int] = {}  # file ids handed out by file_ids()
         self._located: dict[int, tuple[int, int]] = {}  # chunk id -> (file id, byte start)
         self._floor = 0  # the highest chunk id handed out
+        self._searched: tuple[int, ...] | None = None  # the file ids in temp table `wanted`
         self._rebuilt_above = 0  # chunk ids up to this one are from before a rebuild
         self.db = self._open(path)
 
@@ -422,6 +423,7 @@ class Index:
                 self._discard(self.path, self._identity)
                 self._identity = None
                 self.db = self._open(self.path)
+                self._searched = None  # a new connection: its temp table is empty
                 return
             except (OSError, sqlite3.Error) as again:
                 self._note(f"cannot rebuild {where} ({_reason(again)}); indexing in memory")
@@ -431,6 +433,7 @@ class Index:
             raise error  # damage in memory is a bug, not something to retry
         self._identity = None
         self.db = self._memory()
+        self._searched = None
 
     def _retrying(self, query: Callable[[], _T]) -> _T:
         """Run a query; if the index turns out damaged or unusable, rebuild what was
@@ -758,9 +761,23 @@ class Index:
 
         def run() -> list[int]:
             db = self.db
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(id INTEGER PRIMARY KEY)")
-            db.execute("DELETE FROM wanted")
-            db.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in file_ids])
+            wanted = tuple(file_ids)
+            if wanted != self._searched:
+                # one transaction: in autocommit mode each row would be its own commit
+                # (125 ms for 8,518 files); and only when the set changes, since a
+                # `cite -` batch asks for the same files quote after quote
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(id INTEGER PRIMARY KEY)")
+                db.execute("BEGIN")
+                try:
+                    db.execute("DELETE FROM wanted")
+                    db.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in wanted])
+                    db.execute("COMMIT")
+                except BaseException:
+                    self._searched = None
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+                self._searched = wanted
             rows = db.execute(
                 "SELECT c.id, c.file_id, c.byte_start FROM chunk_text t "
                 "JOIN chunks c ON c.id = t.rowid JOIN wanted w ON w.id = c.file_id "
