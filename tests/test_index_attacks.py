@@ -13,10 +13,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import Result
 from posttrack.cachedir import cache_dir
 from posttrack.index import MAX_FILE_BYTES, Index, phrase
 
@@ -597,3 +599,20 @@ def test_files_that_no_longer_exist_are_forgotten(tmp_path: Path) -> None:
     # b is gone under the searched directory; `other`, outside it, waits for its own
     assert known == sorted([a, c, other])
     assert chunks == texts == 3
+
+
+def test_garbage_in_posttracks_own_cache_directory_is_a_damaged_index_rebuilt(
+    cli: Callable[..., Result],
+) -> None:
+    # (someone else's file in someone else's directory is never touched: cachedir
+    # refuses the directory; here the directory carries posttrack's CACHEDIR.TAG)
+    index = cache_dir() / "index.sqlite"
+    index.write_bytes(b"\x00garbage" * 1000)
+    first = cli("cite", "liberal democracy", "-f", "plain")
+    assert first.code in (0, 1)
+    assert "it is rebuilt" in first.err
+    assert "in memory" not in first.err
+    header = index.read_bytes()[:100]
+    assert header.startswith(b"SQLite format 3\x00")
+    again = cli("cite", "liberal democracy", "-f", "plain")
+    assert (again.code, again.out, again.err) == (first.code, first.out, "")

@@ -661,7 +661,7 @@ def open_index() -> tuple[Index, str | None]:
     except OSError as error:
         return Index(None), f"cannot use the cache ({error}); indexing in memory"
     try:
-        return Index(path), None
+        return Index(path, owned=True), None  # cache_dir() is posttrack's own
     except (OSError, sqlite3.Error) as error:
         return Index(None), f"cannot use the index at {path} ({error}); indexing in memory"
 

@@ -283,13 +283,18 @@ class Index:
 
     `notes` collects what the user should be told (a fallback to memory, a rebuild)."""
 
-    def __init__(self, path: Path | None = None, *, timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(
+        self, path: Path | None = None, *, timeout: float = LOCK_TIMEOUT, owned: bool = False
+    ) -> None:
         """Open (or create) the index at `path`; None keeps it in memory.
 
         Raises ForeignIndex (an OSError) when the file at `path` is not posttrack's,
         OSError or sqlite3.Error when it cannot be opened: the caller then indexes in
-        memory. `timeout` is how long to wait for another process's write lock."""
+        memory. `timeout` is how long to wait for another process's write lock.
+        `owned` says the directory is posttrack's own cache directory (see cachedir):
+        whatever lies there under the index's name is then a damaged index, rebuilt."""
         self.path = path
+        self._owned = owned
         self.notes: list[str] = []
         self._timeout = timeout
         self._identity: tuple[int, int] | None = None  # the file this connection opened
@@ -325,6 +330,13 @@ class Index:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for _ in range(3):
             owner = _owner(path, self._timeout)
+            if owner == "foreign" and self._owned:
+                # posttrack's own directory (its CACHEDIR.TAG says posttrack may delete
+                # anything in it): a file here without the mark is an index of ours
+                # damaged beyond recognition
+                self._note(f"the index at {path} was damaged beyond reading; it is rebuilt")
+                self._discard(path, _identity(path))
+                continue
             if owner == "foreign":
                 raise ForeignIndex(
                     "it is not an index posttrack made, so it is left as it is; "
