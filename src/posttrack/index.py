@@ -219,7 +219,8 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 def _owner(path: Path, timeout: float) -> str:
     """Whose file is at `path`: 'new' (none, or empty), 'ours', 'legacy' (an older
-    posttrack's index, without the mark) or 'foreign'. Reads, never writes."""
+    posttrack's index, without the mark), 'foreign' (another program's database) or
+    'unreadable' (not an SQLite database at all). Reads, never writes."""
     try:
         with open(path, "rb") as handle:
             header = handle.read(100)
@@ -228,7 +229,7 @@ def _owner(path: Path, timeout: float) -> str:
     if not header:
         return "new"
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
-        return "foreign"  # maybe a damaged index of ours, but nothing proves it
+        return "unreadable"  # no SQLite database: a damaged index, or not one at all
     mark = int.from_bytes(header[68:72], "big")
     if mark == APPLICATION_ID:
         return "ours"
@@ -330,14 +331,14 @@ class Index:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for _ in range(3):
             owner = _owner(path, self._timeout)
-            if owner == "foreign" and self._owned:
-                # posttrack's own directory (its CACHEDIR.TAG says posttrack may delete
-                # anything in it): a file here without the mark is an index of ours
-                # damaged beyond recognition
+            if owner == "unreadable" and self._owned:
+                # in posttrack's own directory, a file under the index's name that is no
+                # database at all is an index of ours damaged past its header; another
+                # program's database is still never touched
                 self._note(f"the index at {path} was damaged beyond reading; it is rebuilt")
                 self._discard(path, _identity(path))
                 continue
-            if owner == "foreign":
+            if owner in ("foreign", "unreadable"):
                 raise ForeignIndex(
                     "it is not an index posttrack made, so it is left as it is; "
                     "move it away, or set POSTTRACK_CACHE to another directory"
