@@ -19,6 +19,11 @@ import os
 from pathlib import Path
 
 CACHE_ENV = "POSTTRACK_CACHE"
+# Both caches (the index and the dataset's copy) trust a file's stat only once the
+# file is older than this when it was read: a file changed closer to that moment may
+# change again with the same timestamps (FAT keeps 2 s; ext4 with small inodes,
+# HFS+ and many network mounts keep 1 s), so until then its content is compared.
+RACY_NS = 2_000_000_000
 TAG = "CACHEDIR.TAG"
 _SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 _TAG_TEXT = (

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from posttrack.cachedir import RACY_NS
 from posttrack.errors import PosttrackError
 from posttrack.match import MAX_SOURCE_BYTES
 from posttrack.text import normalize_fast
@@ -40,7 +41,6 @@ CHUNK_BYTES = 2000
 BATCH_BYTES = 4 * 1024 * 1024  # per write transaction: others wait at most this long
 MAX_FILE_BYTES = MAX_SOURCE_BYTES  # a larger file is skipped: the dataset's own limit
 LOCK_TIMEOUT = 15.0  # seconds to wait for another writer before indexing in memory
-RACY_NS = 2_000_000_000  # the coarsest common time stamp (FAT): 2 s
 _BLANK = re.compile(rb"\n[ \t\r\f\v]*\n[ \t\r\n\f\v]*")
 _WORD = re.compile(r"[^\W_]+")
 _SQLITE_MAGIC = b"SQLite format 3\x00"

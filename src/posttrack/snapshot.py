@@ -40,7 +40,7 @@ from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from posttrack.cachedir import cache_dir
+from posttrack.cachedir import RACY_NS, cache_dir
 from posttrack.dates import Date
 from posttrack.errors import Problem
 from posttrack.load import find_dataset, load_dataset
@@ -53,10 +53,6 @@ FORMAT = 5  # bump when the stored shape changes
 # The code whose behaviour the copy records is every module of this package: an
 # upgrade, or an edit in a checkout, rebuilds the copy.
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
-# A file changed this close to the moment the copy was made may change again with
-# the same timestamps (FAT keeps 2 s; ext4 with small inodes, HFS+ and many network
-# mounts keep 1 s): its content is compared until it is older.
-_SETTLED_NS = 2_000_000_000
 # A temporary copy untouched this long, or whose writer is gone, is abandoned.
 _ABANDONED_NS = 60_000_000_000
 _TEMPORARY = re.compile(r"[0-9a-f]{8}\.(?:snapshot|json)\.([0-9]{1,10})\.tmp")
@@ -286,7 +282,7 @@ def _digest(path: str) -> str | None:
 def _settled(signature: list[int], moment: int) -> bool:
     """True when any later edit must change the file's timestamps: its last change
     is more than a timestamp's granularity before `moment`."""
-    return max(signature[1], signature[2]) < moment - _SETTLED_NS
+    return max(signature[1], signature[2]) < moment - RACY_NS
 
 
 def _start_key(file: Path) -> dict[str, Any] | None:
