@@ -38,6 +38,7 @@ test: lint types pytest
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 types: $(DEV_STAMP)
 	$(BIN)/mypy

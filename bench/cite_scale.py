@@ -21,10 +21,10 @@ from pathlib import Path
 from corpus import KINDS, Query, generate, queries
 from process import run
 
-from posttrack.cachedir import cache_dir
-from posttrack.cite import cite
-from posttrack.index import Index
-from posttrack.text import normalize, normalize_fast
+from posttrack.config import cache_dir
+from posttrack.quotes.index import Index
+from posttrack.quotes.normalize import normalize, normalize_fast
+from posttrack.quotes.search import cite
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"

@@ -17,7 +17,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from posttrack.text import normalize, normalize_fast
+from posttrack.quotes.normalize import normalize, normalize_fast
 
 VERSION = 2
 HERE = Path(__file__).resolve().parent

@@ -123,7 +123,7 @@ def main() -> int:
 
     # in a child of its own: a child forked from a big parent inherits its peak memory
     code = (
-        "import sys, time; from posttrack.load import load_dataset; "
+        "import sys, time; from posttrack.dataset.load import load_dataset; "
         "t = time.perf_counter(); load_dataset(sys.argv[1]); print(time.perf_counter() - t)"
     )
     parsed = float(subprocess.check_output([sys.executable, "-c", code, str(directory)]))

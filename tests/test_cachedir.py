@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from posttrack.cachedir import TAG, CacheUnavailable, cache_dir, default_location, is_tagged
+from posttrack.config import TAG, CacheUnavailable, cache_dir, default_location, is_tagged
 
 
 def test_a_new_cache_directory_is_private_and_tagged(

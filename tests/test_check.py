@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import MINI, SHIPPED, Result, rewrite
 from posttrack import load_dataset
-from posttrack.check import run_check
+from posttrack.quotes.verify import run_check
 
 Cli = Callable[..., Result]
 

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, Result
-from posttrack.cite import MIN_SCORE, cite
-from posttrack.index import Index
-from posttrack.match import quote_parts
-from posttrack.text import normalize
+from posttrack.quotes.index import Index
+from posttrack.quotes.locate import quote_parts
+from posttrack.quotes.normalize import normalize
+from posttrack.quotes.search import MIN_SCORE, cite
 
 Cli = Callable[..., Result]
 WP = "2020-oewg-working-paper"
@@ -461,22 +461,22 @@ def test_a_file_that_is_not_utf8_is_skipped_with_a_warning(cli: Cli, tmp_path: P
 
 
 def test_a_progress_bar_only_for_a_large_job_on_a_terminal() -> None:
-    from posttrack import render
+    from posttrack.output import terminal
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     quiet = io.StringIO()
-    with render.progress(100 * 1024 * 1024, "indexing", quiet) as advance:
+    with terminal.progress(100 * 1024 * 1024, "indexing", quiet) as advance:
         advance(1024)
     assert quiet.getvalue() == ""
     small = Terminal()
-    with render.progress(1024, "indexing", small) as advance:
+    with terminal.progress(1024, "indexing", small) as advance:
         advance(1024)
     assert small.getvalue() == ""
     shown = Terminal()
-    with render.progress(8 * 1024 * 1024, "indexing", shown) as advance:
+    with terminal.progress(8 * 1024 * 1024, "indexing", shown) as advance:
         advance(4 * 1024 * 1024)
         advance(4 * 1024 * 1024)
     assert "indexing" in shown.getvalue()

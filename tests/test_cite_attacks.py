@@ -15,8 +15,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Result
-from posttrack import cite as engine
-from posttrack.cite import (
+from posttrack.errors import UsageError
+from posttrack.output.records import citation_record
+from posttrack.quotes import corpus
+from posttrack.quotes.corpus import collect, files_to_search
+from posttrack.quotes.index import Index
+from posttrack.quotes.locate import quote_parts
+from posttrack.quotes.normalize import normalize
+from posttrack.quotes.search import (
     LONG,
     MAX_QUOTE,
     MIN_SCORE,
@@ -24,14 +30,8 @@ from posttrack.cite import (
     SourceFile,
     cite,
     cite_all,
-    collect,
-    files_to_search,
     iter_citations,
 )
-from posttrack.errors import UsageError
-from posttrack.index import Index
-from posttrack.match import quote_parts
-from posttrack.text import normalize
 
 Cli = Callable[..., Result]
 QUOTE = "Ghana and formulate rules of the UN Charter of conflict"
@@ -54,7 +54,7 @@ def search(
         if after_indexing is not None:
             after_indexing()
 
-    records = cite_all(
+    found = cite_all(
         quotes,
         files_to_search(paths, None, None, warn=warnings.append),
         None,
@@ -64,7 +64,7 @@ def search(
         warn=warnings.append,
         report_invalid=report_invalid,
     )
-    return records, warnings
+    return [citation_record(cited) for cited in found], warnings
 
 
 def claims_hold(record: dict, quote: str) -> None:
@@ -373,9 +373,9 @@ def test_results_come_one_quote_at_a_time(tmp_path: Path) -> None:
         progress=progress,
         warn=lambda _: None,
     )
-    assert next(results)["verdict"] == "verbatim"
+    assert next(results).verdict == "verbatim"
     assert asked == [QUOTE]  # written before the next quote is even read
-    assert [r["verdict"] for r in results] == ["verbatim", "none"]
+    assert [r.verdict for r in results] == ["verbatim", "none"]
 
 
 def test_an_invalid_quote_in_a_batch_is_one_result_saying_why(tmp_path: Path) -> None:
@@ -415,4 +415,4 @@ def test_the_index_notes_reach_the_user_once(
 
 def test_files_to_search_without_paths_or_dataset_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="needs PATHs or a dataset"):
-        engine.files_to_search(None, None, None)
+        corpus.files_to_search(None, None, None)

@@ -198,7 +198,7 @@ def test_internal_error_is_one_line_without_debug(
     def boom(*_: object) -> None:
         raise RuntimeError("secret local value")
 
-    monkeypatch.setattr("posttrack.timeline.topic_summaries", boom)
+    monkeypatch.setattr("posttrack.query.timeline.topic_summaries", boom)
     result = cli("topics")
     assert (result.code, result.out) == (3, "")
     assert result.err == (
@@ -215,7 +215,7 @@ def test_debug_is_an_option_not_a_word_anywhere(cli: Cli, monkeypatch: pytest.Mo
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("posttrack.snapshot.load", boom)
+    monkeypatch.setattr("posttrack.dataset.snapshot.load", boom)
     result = cli("cite", "--", "--debug")  # a quote that happens to read --debug
     assert result.code == 3
     assert "Traceback" not in result.err
@@ -255,7 +255,7 @@ def test_a_read_error_is_not_called_a_write_error(
     def unreadable(*_: object, **__: object) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO), "/data/sources/a.txt")
 
-    monkeypatch.setattr("posttrack.snapshot.load", unreadable)
+    monkeypatch.setattr("posttrack.dataset.snapshot.load", unreadable)
     result = cli("topics")
     assert (result.code, result.out) == (2, "")
     assert result.err == (

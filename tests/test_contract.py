@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINI, SHIPPED, Result, rewrite
-from posttrack import render
+from posttrack.dataset.load import load_dataset
 from posttrack.errors import DataError
-from posttrack.load import load_dataset
 from posttrack.model import Dataset, Quote
-from posttrack.records import export_records
+from posttrack.output import columns, formats
+from posttrack.output.records import export_records
 
 Cli = Callable[..., Result]
 MACHINE = ["plain", "json", "jsonl", "csv", "tsv", "md"]
@@ -190,7 +190,7 @@ def test_an_internal_error_is_one_line_in_every_command(
         local = secret  # noqa: F841 - a local a traceback with locals would show
         raise KeyError("bug")
 
-    monkeypatch.setattr("posttrack.snapshot.load", broken)
+    monkeypatch.setattr("posttrack.dataset.snapshot.load", broken)
     result = cli(*command, "-f", "json")
     assert (result.code, result.out) == (3, "")
     assert result.err == (
@@ -267,33 +267,33 @@ def test_any_stance_and_quote_renders_in_every_format_and_round_trips(
 ) -> None:
     dataset = _dataset_saying(stance, quote)
     rows = export_records(dataset, {}, by="quote")
-    listing = render.Listing("quotes", rows, render.EXPORT_QUOTE_COLUMNS, title=stance)
+    listing = formats.Listing("quotes", rows, columns.EXPORT_QUOTE_COLUMNS, title=stance)
     outputs = {}
-    for fmt in render.Format:
-        if fmt is render.Format.auto:
+    for fmt in formats.Format:
+        if fmt is formats.Format.auto:
             continue
         stream = io.StringIO()
-        render.write_listing(listing, fmt, stream, no_color=True)
+        formats.write_listing(listing, fmt, stream, no_color=True)
         outputs[fmt] = stream.getvalue()
     exact = io.StringIO()
-    render.write_listing(listing, render.Format.csv, exact, no_color=True, exact_cells=True)
-    document = json.loads(outputs[render.Format.json])
+    formats.write_listing(listing, formats.Format.csv, exact, no_color=True, exact_cells=True)
+    document = json.loads(outputs[formats.Format.json])
     assert document["quotes"][0]["stance"] == stance
     assert document["quotes"][0]["quote"] == quote
-    lines = outputs[render.Format.jsonl].split("\n")
+    lines = outputs[formats.Format.jsonl].split("\n")
     assert len(lines) == len(rows) + 1
     assert json.loads(lines[0])["quote"] == quote
     read = next(csv.DictReader(io.StringIO(exact.getvalue(), newline="")))
     assert (read["stance"], read["quote"]) == (stance, quote)  # --exact-cells: the data itself
-    for fmt in (render.Format.csv, render.Format.tsv):  # by default, nothing a terminal runs
+    for fmt in (formats.Format.csv, formats.Format.tsv):  # by default, nothing a terminal runs
         assert not re.search(
             "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", outputs[fmt]
         )
-    for fmt in (render.Format.tsv, render.Format.plain, render.Format.md):
-        assert len(outputs[fmt].split("\n")) == len(rows) + 1 + (fmt is not render.Format.plain) + (
-            fmt is render.Format.md
-        )
-    for fmt in (render.Format.plain, render.Format.table, render.Format.md, render.Format.json):
+    for fmt in (formats.Format.tsv, formats.Format.plain, formats.Format.md):
+        assert len(outputs[fmt].split("\n")) == len(rows) + 1 + (
+            fmt is not formats.Format.plain
+        ) + (fmt is formats.Format.md)
+    for fmt in (formats.Format.plain, formats.Format.table, formats.Format.md, formats.Format.json):
         assert not re.search(
             "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", outputs[fmt]
         )

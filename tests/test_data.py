@@ -9,8 +9,8 @@ import pytest
 
 from conftest import SHIPPED
 from posttrack import load_dataset
-from posttrack.check import run_check
 from posttrack.model import Dataset
+from posttrack.quotes.verify import run_check
 
 SOURCE_IDS = [
     "2020-oewg-working-paper",

@@ -217,7 +217,8 @@ def test_ambiguous_topic_lists_the_candidates(cli: Cli) -> None:
 
 @pytest.mark.usefixtures("shipped")
 def test_shift_and_change_values_are_the_documented_ones(cli: Cli) -> None:
-    from posttrack.timeline import CHANGES, SHIFTS
+    from posttrack.query.diff import CHANGES
+    from posttrack.query.timeline import SHIFTS
 
     assert SHIFTS == ("first", "same", "stronger", "weaker", "changed")
     assert CHANGES == ("new", "unchanged", "changed", "stronger", "weaker", "absent")

@@ -10,9 +10,9 @@ from collections.abc import Callable
 import pytest
 
 from conftest import SHIPPED, Result
-from posttrack import render
-from posttrack.load import load_dataset
-from posttrack.records import export_records
+from posttrack.dataset.load import load_dataset
+from posttrack.output import columns, formats
+from posttrack.output.records import export_records
 
 Cli = Callable[..., Result]
 FIELDS = [
@@ -137,12 +137,12 @@ def test_the_shipped_data_is_written_as_it_is(fmt: str, by: str) -> None:
     """Neutralising formulas and escaping controls leave the curated data untouched:
     its csv and tsv are the cells exactly, as pandas and a spreadsheet should read them."""
     rows = export_records(load_dataset(SHIPPED), {}, by=by)
-    columns = render.EXPORT_POSITION_COLUMNS if by == "position" else render.EXPORT_QUOTE_COLUMNS
-    listing = render.Listing(f"{by}s", rows, columns)
+    shown = columns.EXPORT_POSITION_COLUMNS if by == "position" else columns.EXPORT_QUOTE_COLUMNS
+    listing = formats.Listing(f"{by}s", rows, shown)
     outputs = []
     for exact in (False, True):
         stream = io.StringIO()
-        render.write_listing(listing, render.Format(fmt), stream, exact_cells=exact)
+        formats.write_listing(listing, formats.Format(fmt), stream, exact_cells=exact)
         outputs.append(stream.getvalue())
     assert outputs[0] == outputs[1]
     assert len(outputs[0].splitlines()) > 50

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from posttrack.index import CHUNK_BYTES, Index, Update, chunk_bounds, phrase, words
+from posttrack.quotes.index import CHUNK_BYTES, Index, Update, chunk_bounds, phrase, words
 
 
 def test_chunks_are_paragraphs_and_long_ones_are_cut_at_line_ends() -> None:
@@ -93,7 +93,7 @@ def test_an_interrupted_build_leaves_a_consistent_index(
     def interrupted(text: str, **_: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("posttrack.index.normalize_fast", interrupted)
+    monkeypatch.setattr("posttrack.quotes.index.normalize_fast", interrupted)
     with pytest.raises(KeyboardInterrupt):
         index.refresh(files)
     index.close()

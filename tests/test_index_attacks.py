@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Result
-from posttrack.cachedir import cache_dir
-from posttrack.index import MAX_FILE_BYTES, Index, phrase
+from posttrack.config import cache_dir
+from posttrack.quotes.index import MAX_FILE_BYTES, Index, phrase
 
 REPO = Path(__file__).parent.parent
 
@@ -274,7 +274,7 @@ def test_a_writer_holding_the_lock_gives_an_index_in_memory(tmp_path: Path) -> N
 _FULL_DISK = """
 import json, resource, signal, sys
 from pathlib import Path
-from posttrack.index import Index, phrase
+from posttrack.quotes.index import Index, phrase
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
 files = sys.argv[2:]
 index = Index(Path(sys.argv[1]))
@@ -321,7 +321,7 @@ def _python_for_nobody() -> str | None:
         if python is None:
             continue
         probe = subprocess.run(
-            [*_AS_NOBODY, python, "-c", "import posttrack.index"],
+            [*_AS_NOBODY, python, "-c", "import posttrack.quotes.index"],
             capture_output=True,
             check=False,
             env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
@@ -336,7 +336,7 @@ _AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 _READ_ONLY = """
 import json, sys
 from pathlib import Path
-from posttrack.index import Index, phrase
+from posttrack.quotes.index import Index, phrase
 files = sys.argv[2:]
 index = Index(Path(sys.argv[1]))
 update = index.refresh(files)

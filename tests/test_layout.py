@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from posttrack import layout
+from posttrack.output import layout
 
 # words and runs of spaces, with wide (CJK, emoji) and combining characters
 WORDS = st.lists(

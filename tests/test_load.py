@@ -10,8 +10,8 @@ import pytest
 
 from conftest import MINI, SHIPPED, rewrite
 from posttrack import load_dataset
+from posttrack.config import bundled_data, find_dataset
 from posttrack.errors import DataError, UsageError
-from posttrack.load import bundled_data, find_dataset
 
 
 def problems(data: Path) -> list[str]:
@@ -196,7 +196,7 @@ def test_oversized_file_is_refused_before_parsing(
     dataset_copy: Copy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = dataset_copy()
-    monkeypatch.setattr("posttrack.load.MAX_DATA_BYTES", 100)
+    monkeypatch.setattr("posttrack.dataset.load.MAX_DATA_BYTES", 100)
     assert "over the 100-byte limit" in problems(data)[0]
 
 

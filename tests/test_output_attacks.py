@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, Result, rewrite
-from posttrack import render
+from posttrack.output import columns, escape, formats, views
 
 Cli = Callable[..., Result]
 
@@ -128,12 +128,12 @@ def test_the_attacks_are_written_neutral_and_come_back_exact(cli: Cli, hostile: 
 
 def test_exact_cells_writes_the_data_as_it_is() -> None:
     records = [{"a": "=1+1", "b": "\x1b[31m", "c": "'x"}]
-    listing = render.Listing("rows", records, [render.Column(k, k) for k in "abc"])
+    listing = formats.Listing("rows", records, [formats.Column(k, k) for k in "abc"])
     stream = io.StringIO()
-    render.write_listing(listing, render.Format.csv, stream, exact_cells=True)
+    formats.write_listing(listing, formats.Format.csv, stream, exact_cells=True)
     assert next(csv.DictReader(io.StringIO(stream.getvalue()))) == records[0]
     stream = io.StringIO()
-    render.write_listing(listing, render.Format.tsv, stream, exact_cells=True)
+    formats.write_listing(listing, formats.Format.tsv, stream, exact_cells=True)
     assert stream.getvalue().splitlines()[1] == "=1+1\t\x1b[31m\t'x"
 
 
@@ -155,9 +155,9 @@ def test_exact_cells_writes_the_data_as_it_is() -> None:
     ],
 )
 def test_the_formula_rule_cell_by_cell(value: object, written: str) -> None:
-    listing = render.Listing("rows", [{"v": value}], [render.Column("v", "v")])
+    listing = formats.Listing("rows", [{"v": value}], [formats.Column("v", "v")])
     stream = io.StringIO()
-    render.write_listing(listing, render.Format.tsv, stream)
+    formats.write_listing(listing, formats.Format.tsv, stream)
     assert stream.getvalue() == f"v\n{written}\n"
 
 
@@ -172,9 +172,9 @@ def test_the_formula_rule_cell_by_cell(value: object, written: str) -> None:
     ],
 )
 def test_the_formula_rule_in_csv(value: str, written: str) -> None:
-    listing = render.Listing("rows", [{"v": value}], [render.Column("v", "v")])
+    listing = formats.Listing("rows", [{"v": value}], [formats.Column("v", "v")])
     stream = io.StringIO()
-    render.write_listing(listing, render.Format.csv, stream)
+    formats.write_listing(listing, formats.Format.csv, stream)
     assert stream.getvalue() == f"v\n{written}\n"
 
 
@@ -184,12 +184,12 @@ TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(first=TEXT, second=TEXT)
 def test_csv_and_tsv_cells_decode_to_the_exact_text(first: str, second: str) -> None:
-    listing = render.Listing(
-        "rows", [{"a": first, "b": second}], [render.Column("a", "a"), render.Column("b", "b")]
+    listing = formats.Listing(
+        "rows", [{"a": first, "b": second}], [formats.Column("a", "a"), formats.Column("b", "b")]
     )
-    for fmt in (render.Format.csv, render.Format.tsv):
+    for fmt in (formats.Format.csv, formats.Format.tsv):
         stream = io.StringIO()
-        render.write_listing(listing, fmt, stream)
+        formats.write_listing(listing, fmt, stream)
         out = stream.getvalue()
         assert not RAW.search(out)
         cells = _cells(out, fmt.value)
@@ -200,7 +200,7 @@ def test_csv_and_tsv_cells_decode_to_the_exact_text(first: str, second: str) -> 
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_json_escapes_what_a_terminal_obeys_and_keeps_the_text(text: str) -> None:
-    out = render.dump_json({"text": text})
+    out = formats.dump_json({"text": text})
     assert json.loads(out)["text"] == text
     assert not RAW.search(out)
 
@@ -216,8 +216,8 @@ def test_json_escapes_what_a_terminal_obeys_and_keeps_the_text(text: str) -> Non
     ],
 )
 def test_ordinary_text_is_left_alone(text: str) -> None:
-    assert render.safe(text) == text
-    assert render.dump_json({"t": text}) == json.dumps(
+    assert escape.safe(text) == text
+    assert formats.dump_json({"t": text}) == json.dumps(
         {"schema_version": 1, "t": text}, ensure_ascii=False, indent=2
     )
 
@@ -235,7 +235,7 @@ def test_ordinary_text_is_left_alone(text: str) -> None:
     ],
 )
 def test_invisible_characters_are_shown(text: str, shown: str) -> None:
-    assert render.safe(text) == shown
+    assert escape.safe(text) == shown
 
 
 def test_a_rejected_id_with_an_invisible_character_looks_invalid(
@@ -277,17 +277,17 @@ class _Writes(io.StringIO):
 @pytest.mark.parametrize("fmt", ["plain", "csv", "tsv", "jsonl", "md", "json"])
 def test_a_small_listing_is_one_write(fmt: str) -> None:
     rows = [{"id": f"topic-{i}", "title": f"Topic {i}"} for i in range(20)]
-    listing = render.Listing("topics", rows, render.TOPIC_COLUMNS)
+    listing = formats.Listing("topics", rows, columns.TOPIC_COLUMNS)
     stream = _Writes()
-    render.write_listing(listing, render.Format(fmt), stream)
+    formats.write_listing(listing, formats.Format(fmt), stream)
     assert len(stream.sizes) == 1
 
 
 def test_a_large_listing_goes_out_in_bounded_pieces() -> None:
     rows = [{"id": f"topic-{i}", "title": "words " * 20} for i in range(10_000)]
-    listing = render.Listing("topics", rows, render.TOPIC_COLUMNS)
+    listing = formats.Listing("topics", rows, columns.TOPIC_COLUMNS)
     stream = _Writes()
-    render.write_listing(listing, render.Format.plain, stream)
+    formats.write_listing(listing, formats.Format.plain, stream)
     total = sum(stream.sizes)
     assert total > 1_000_000
     assert len(stream.sizes) <= total // (64 * 1024) + 1
@@ -296,13 +296,13 @@ def test_a_large_listing_goes_out_in_bounded_pieces() -> None:
 
 def test_lines_and_citations_are_one_write() -> None:
     stream = _Writes()
-    render.write_lines([f"problem {i}" for i in range(50)], stream)
+    formats.write_lines([f"problem {i}" for i in range(50)], stream)
     assert len(stream.sizes) == 1
     match = {"path": "a.txt", "line": 1, "column": 1, "score": 100.0, "text": "words"}
     results = [{"query": "q", "verdict": "verbatim", "matches": [match] * 20}]
-    for fmt in (render.Format.plain, render.Format.jsonl):
+    for fmt in (formats.Format.plain, formats.Format.jsonl):
         stream = _Writes()
-        render.write_citations(
+        views.write_citations(
             results, fmt, stream, state="", no_color=True, batch=True, min_score=80
         )
         assert len(stream.sizes) == 1

@@ -41,7 +41,7 @@ def test_wheel_ships_the_dataset_and_finds_it_installed(tmp_path: Path) -> None:
             "-I",
             "-c",
             "import sys; sys.path.insert(0, sys.argv[1]); "
-            "from posttrack.load import bundled_data; print(bundled_data())",
+            "from posttrack.config import bundled_data; print(bundled_data())",
             str(tmp_path / "site"),
         ],
         check=True,

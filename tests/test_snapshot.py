@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from conftest import MINI, SHIPPED, rewrite
-from posttrack import snapshot
-from posttrack.check import verify
+from posttrack.dataset import snapshot
+from posttrack.dataset.load import load_dataset
 from posttrack.errors import DataError
-from posttrack.load import load_dataset
+from posttrack.quotes.verify import verify
 
 
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,8 +25,8 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the dataset was read again, not taken from the cache")
 
     monkeypatch.setattr(snapshot, "load_dataset", refuse)
-    monkeypatch.setattr("posttrack.match.read_source", refuse)
-    monkeypatch.setattr("posttrack.check.read_source", refuse)
+    monkeypatch.setattr("posttrack.quotes.locate.read_source", refuse)
+    monkeypatch.setattr("posttrack.quotes.verify.read_source", refuse)
 
 
 @pytest.mark.parametrize("data", [MINI, SHIPPED, MINI.parent / "timeline"])

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from conftest import MINI, REPO, rewrite
-from posttrack import snapshot
-from posttrack.load import load_dataset
+from posttrack.dataset import snapshot
+from posttrack.dataset.load import load_dataset
 
 Copy = Callable[..., Path]
 
@@ -61,7 +61,7 @@ _LIMITED = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
-from posttrack import snapshot
+from posttrack.dataset import snapshot
 print(snapshot.load(sys.argv[1]).dataset.title)
 """
 
@@ -464,6 +464,15 @@ def test_any_module_of_the_package_changed_or_added_rebuilds_the_copy(
     (package / "newmodule.py").write_text("")
     snapshot.load(MINI)
     assert len(parses) == 3
+    (package / "output").mkdir()
+    snapshot.load(MINI)
+    assert len(parses) == 3  # a directory without modules is no change of code
+    (package / "output" / "views.py").write_text("# a subpackage's module\n")
+    snapshot.load(MINI)
+    assert len(parses) == 4
+    (package / "output" / "views.py").write_text("# edited, same size\n")
+    snapshot.load(MINI)
+    assert len(parses) == 5
 
 
 def test_another_python_rebuilds_the_copy(

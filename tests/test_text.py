@@ -6,8 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import SHIPPED
-from posttrack.match import find_exact, quote_parts
-from posttrack.text import Lines, normalize, normalize_query, paragraph_labels
+from posttrack.quotes.labels import Lines, paragraph_labels
+from posttrack.quotes.locate import find_exact, quote_parts
+from posttrack.quotes.normalize import normalize, normalize_query
 
 
 def test_folds_case_quotes_dashes_and_space() -> None:
@@ -149,13 +150,13 @@ _PIECES = st.sampled_from(
 
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_fast_normalisation_equals_the_mapped_one(text: str) -> None:
-    from posttrack.text import normalize_fast
+    from posttrack.quotes.normalize import normalize_fast
 
     assert normalize_fast(text) == normalize(text).text
 
 
 def test_fast_normalisation_of_the_shipped_sources() -> None:
-    from posttrack.text import normalize_fast
+    from posttrack.quotes.normalize import normalize_fast
 
     for path in sorted((SHIPPED / "sources").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
@@ -163,7 +164,7 @@ def test_fast_normalisation_of_the_shipped_sources() -> None:
 
 
 def test_sections_skip_the_documents_title() -> None:
-    from posttrack.text import section_labels
+    from posttrack.quotes.labels import section_labels
 
     assert section_labels("# PAKISTAN\ntext\n### **Part one**\nmore\n") == [
         None,

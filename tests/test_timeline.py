@@ -8,7 +8,8 @@ from conftest import FIXTURES
 from posttrack import load_dataset
 from posttrack.dates import parse_date
 from posttrack.model import Dataset
-from posttrack.timeline import as_of, diff, history, word_diff
+from posttrack.query.diff import diff, word_diff
+from posttrack.query.timeline import as_of, history
 
 
 @pytest.fixture(scope="module")

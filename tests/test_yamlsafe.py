@@ -4,8 +4,15 @@ import re
 
 import pytest
 
+from posttrack.dataset.yamlsafe import (
+    MAX_ALIAS_CHARS,
+    MAX_ALIAS_VALUES,
+    MAX_DEPTH,
+    YMap,
+    YSeq,
+    read_yaml,
+)
 from posttrack.errors import DataError
-from posttrack.yamlsafe import MAX_ALIAS_CHARS, MAX_ALIAS_VALUES, MAX_DEPTH, YMap, YSeq, read_yaml
 
 
 def problem(text: str) -> str:

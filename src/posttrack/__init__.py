@@ -12,13 +12,13 @@ __all__ = ["__version__", "load_dataset"]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from posttrack.load import load_dataset
+    from posttrack.dataset.load import load_dataset
 
 
 def __getattr__(name: str) -> object:
     # lazy, so `import posttrack` stays as cheap as the CLI needs it to be
     if name == "load_dataset":
-        from posttrack.load import load_dataset
+        from posttrack.dataset.load import load_dataset
 
         return load_dataset
     raise AttributeError(name)

@@ -15,10 +15,10 @@ from typing import Annotated
 
 import typer
 
-from posttrack import records, render
 from posttrack.dates import Date
 from posttrack.errors import DataError, ExitStatus, PosttrackError, UsageError
-from posttrack.render import Format, Listing
+from posttrack.output import columns, escape, formats, records, views
+from posttrack.output.formats import Format, Listing
 
 app = typer.Typer(
     name="posttrack",
@@ -62,7 +62,7 @@ def _version(value: bool) -> None:
     if not value:
         return
     from posttrack import __version__
-    from posttrack.snapshot import load
+    from posttrack.dataset.snapshot import load
 
     line = f"posttrack {__version__}"
     try:
@@ -72,7 +72,7 @@ def _version(value: bool) -> None:
     else:
         edition = f", edition {dataset.edition}" if dataset.edition else ""
         line += f" (dataset: {dataset.title}{edition}, sha256 {dataset.digest})"
-    render.write_lines([line], sys.stdout)
+    formats.write_lines([line], sys.stdout)
     raise typer.Exit(ExitStatus.OK)
 
 
@@ -113,19 +113,19 @@ def topics(
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """List the topics with their position counts and first and last dates."""
-    from posttrack.snapshot import load
-    from posttrack.timeline import topic_summaries
+    from posttrack.dataset.snapshot import load
+    from posttrack.query.timeline import topic_summaries
 
     dataset = load(data).dataset
     rows = [records.topic_record(s) for s in topic_summaries(dataset)]
     listing = Listing(
         "topics",
         rows,
-        render.TOPIC_COLUMNS,
+        columns.TOPIC_COLUMNS,
         title=f"Topics: {dataset.title}",
-        caption=render.DATE_CAPTION,
+        caption=columns.DATE_CAPTION,
     )
-    render.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
+    formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
 @app.command()
@@ -136,19 +136,19 @@ def sources(
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """List the source documents with their date, kind and voice."""
-    from posttrack.snapshot import load
-    from posttrack.timeline import source_positions
+    from posttrack.dataset.snapshot import load
+    from posttrack.query.timeline import source_positions
 
     dataset = load(data).dataset
     rows = [records.source_record(s, n) for s, n in source_positions(dataset)]
     listing = Listing(
         "sources",
         rows,
-        render.SOURCE_COLUMNS,
+        columns.SOURCE_COLUMNS,
         title=f"Sources: {dataset.title}",
-        caption=render.DATE_CAPTION,
+        caption=columns.DATE_CAPTION,
     )
-    render.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
+    formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
 def _date(text: str, what: str) -> Date:
@@ -174,9 +174,9 @@ def show(
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """Show how a topic's position evolved: each dated position, its shift, summary and quotes."""
-    from posttrack.match import resolve_topic
-    from posttrack.snapshot import load
-    from posttrack.timeline import history
+    from posttrack.dataset.snapshot import load
+    from posttrack.query.timeline import history
+    from posttrack.query.topics import resolve_topic
 
     start = _date(since, "--since") if since else None
     end = _date(until, "--until") if until else None
@@ -186,14 +186,12 @@ def show(
     entries = history(dataset, chosen.id, start, end)
     rows = [records.entry_record(e, chosen, lines, quotes=quotes) for e in entries]
     ref = records.topic_ref(chosen)
-    resolved = render.resolve(fmt, sys.stdout)
+    resolved = formats.resolve_format(fmt, sys.stdout)
     if resolved is Format.table:
-        render.write_timeline(
-            ref, rows, dataset.state, sys.stdout, no_color=no_color, quotes=quotes
-        )
+        views.write_timeline(ref, rows, dataset.state, sys.stdout, no_color=no_color, quotes=quotes)
         return
-    listing = Listing("entries", rows, render.SHOW_COLUMNS, extra={"topic": ref})
-    render.write_listing(listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells)
+    listing = Listing("entries", rows, columns.SHOW_COLUMNS, extra={"topic": ref})
+    formats.write_listing(listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
 @app.command()
@@ -217,9 +215,9 @@ def diff(
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """Compare every topic's position as of two dates (a year means its end)."""
-    from posttrack.match import resolve_topic
-    from posttrack.snapshot import load
-    from posttrack.timeline import diff as diff_dates
+    from posttrack.dataset.snapshot import load
+    from posttrack.query.diff import diff as diff_dates
+    from posttrack.query.topics import resolve_topic
 
     first, second = _date(start, "A"), _date(end, "B")
     loaded = load(data)
@@ -229,14 +227,14 @@ def diff(
     if changed_only:
         changes = [c for c in changes if c.changed]
     rows = [records.change_record(c, lines) for c in changes]
-    resolved = render.resolve(fmt, sys.stdout)
+    resolved = formats.resolve_format(fmt, sys.stdout)
     document = {"from": first.text, "to": second.text, "changes": rows}
     if resolved is Format.table:
-        render.write_diff_table(document, sys.stdout, no_color=no_color, quotes=quotes)
+        views.write_diff_table(document, sys.stdout, no_color=no_color, quotes=quotes)
     else:
         extra = {"from": first.text, "to": second.text}
-        listing = Listing("changes", rows, render.DIFF_COLUMNS, extra=extra)
-        render.write_listing(
+        listing = Listing("changes", rows, columns.DIFF_COLUMNS, extra=extra)
+        formats.write_listing(
             listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells
         )
     if exit_code and any(c.changed for c in changes):
@@ -288,8 +286,10 @@ def cite(
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """Find where a quote is in the sources: source, date, voice, line, paragraph, exact span."""
-    from posttrack import cite as finder
-    from posttrack.snapshot import load
+    from posttrack.dataset.snapshot import load
+    from posttrack.output import terminal
+    from posttrack.quotes import search
+    from posttrack.quotes.corpus import files_to_search
 
     batch = quote == "-"
     quotes = _stdin_quotes() if batch else iter([(0, quote)])
@@ -305,32 +305,33 @@ def cite(
     verdicts: set[str] = set()
 
     def results() -> Iterator[dict[str, object]]:
-        found = finder.iter_citations(
+        found = search.iter_citations(
             texts(),
-            finder.files_to_search(paths, source, dataset, warn=render.warn),
-            finder.CitedBy(loaded.dataset.positions, loaded.places) if loaded else None,
+            files_to_search(paths, source, dataset, warn=formats.warn),
+            loaded.cited_by() if loaded else None,
             limit=limit,
             min_score=min_score,
-            progress=lambda size: render.progress(size, "indexing", sys.stderr),
-            warn=render.warn,
+            progress=lambda size: terminal.progress(size, "indexing", sys.stderr),
+            warn=formats.warn,
             report_invalid=batch,
         )
         try:
-            for result in found:
-                verdicts.add(str(result["verdict"]))
+            for cited in found:
+                verdicts.add(cited.verdict)
+                result = records.citation_record(cited)
                 if not batch:
                     yield result
                     continue
-                if "reason" in result:
-                    render.warn(f"line {numbers[-1]} of the input: {result['reason']}")
+                if cited.reason is not None:
+                    formats.warn(f"line {numbers[-1]} of the input: {cited.reason}")
                 yield {**result, "input_line": numbers[-1]}
         finally:
             if isinstance(found, Generator):
                 found.close()  # closes the index at once, also on Ctrl-C
 
-    render.write_citations(
+    views.write_citations(
         results(),
-        render.resolve(fmt, sys.stdout),
+        formats.resolve_format(fmt, sys.stdout),
         sys.stdout,
         state=dataset.state if dataset else "",
         no_color=no_color,
@@ -363,33 +364,29 @@ def check(
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """Validate the dataset and prove every quote is in its source (exit 1 on problems)."""
-    from posttrack.check import check_summary, count_errors
-    from posttrack.snapshot import load
+    from posttrack.dataset.check import check_dataset
 
-    try:
-        loaded = load(data, check=True)
-    except DataError as error:
-        problems, status, summary = error.problems, ExitStatus.ERROR, "the dataset does not load"
+    outcome = check_dataset(data)
+    problems, summary = outcome.problems, outcome.summary
+    if not outcome.loaded:
+        status = ExitStatus.ERROR
     else:
-        dataset, problems = loaded.dataset, loaded.problems or []
-        errors = count_errors(problems)
-        status = ExitStatus.NOT_FOUND if errors else ExitStatus.OK
-        summary = check_summary(dataset, errors)
-    resolved = render.resolve(fmt, sys.stdout)
+        status = ExitStatus.NOT_FOUND if outcome.errors else ExitStatus.OK
+    resolved = formats.resolve_format(fmt, sys.stdout)
     if resolved in (Format.plain, Format.table):
-        render.write_lines([str(p) for p in problems], sys.stdout)
+        formats.write_lines([str(p) for p in problems], sys.stdout)
     else:
         rows = [records.problem_record(p) for p in problems]
         listing = Listing(
             "problems",
             rows,
-            render.PROBLEM_COLUMNS,
-            extra={"ok": count_errors(problems) == 0, "summary": summary},
+            columns.PROBLEM_COLUMNS,
+            extra={"ok": outcome.ok, "summary": summary},
         )
-        render.write_listing(
+        formats.write_listing(
             listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells
         )
-    sys.stderr.write(f"check: {render.safe(summary)}\n")
+    sys.stderr.write(f"check: {escape.safe(summary)}\n")
     raise typer.Exit(status)
 
 
@@ -409,7 +406,7 @@ def export(
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """The whole dataset flattened for spreadsheets, pandas and jq (csv, tsv, json, jsonl, md)."""
-    from posttrack.snapshot import load
+    from posttrack.dataset.snapshot import load
 
     loaded = load(data)
     rows = records.export_records(loaded.dataset, loaded.lines, by=by.value)
@@ -417,10 +414,10 @@ def export(
     listing = Listing(
         "quotes" if per_quote else "positions",
         rows,
-        render.EXPORT_QUOTE_COLUMNS if per_quote else render.EXPORT_POSITION_COLUMNS,
+        columns.EXPORT_QUOTE_COLUMNS if per_quote else columns.EXPORT_POSITION_COLUMNS,
         title=f"{loaded.dataset.title}: every {by.value}",
     )
-    render.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
+    formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
 def _click_exceptions() -> tuple[type[Exception], type[BaseException]]:
@@ -435,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with stderr closed: messages go nowhere
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     if sys.stdout is None:  # started with stdout closed (`posttrack topics >&-`)
-        render.error_line("standard output is closed; nothing can be written")
+        formats.error_line("standard output is closed; nothing can be written")
         return ExitStatus.ERROR
     _never_unencodable()
     click_error, click_abort = _click_exceptions()
@@ -446,26 +443,26 @@ def main(argv: list[str] | None = None) -> int:
         result = command.main(args=args, prog_name="posttrack", standalone_mode=False)
     except DataError as error:
         for problem in error.problems:
-            render.error_line(str(problem))
+            formats.error_line(str(problem))
         return error.exit_status
     except PosttrackError as error:
-        render.error_line(str(error))
+        formats.error_line(str(error))
         return error.exit_status
     except click_error as error:
         message = getattr(error, "format_message", error.__str__)()
         if message.strip():  # empty for a bare `posttrack`: the help is already shown
-            render.error_line(f"{message} (see 'posttrack --help')")
+            formats.error_line(f"{message} (see 'posttrack --help')")
         return ExitStatus.ERROR
     except (click_abort, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED
     except OSError as error:
         if error.filename is not None:  # an error with a file: reading, not our output
             name = os.fsdecode(error.filename)
-            render.error_line(f"cannot read '{name}': {error.strerror or error}")
+            formats.error_line(f"cannot read '{name}': {error.strerror or error}")
             return ExitStatus.ERROR
         if error.errno not in _WRITE_ERRORS:
             return _internal(error)
-        render.error_line(f"cannot write the output: {error.strerror}")
+        formats.error_line(f"cannot write the output: {error.strerror}")
         return ExitStatus.ERROR
     except Exception as error:
         return _internal(error)
@@ -495,7 +492,7 @@ def _internal(error: Exception) -> int:
         import traceback
 
         traceback.print_exception(error, file=sys.stderr)
-    render.error_line(
+    formats.error_line(
         f"internal error: {type(error).__name__}: {error}; "
         + (
             "please report it with the traceback above"
@@ -517,7 +514,7 @@ def run() -> None:
         if sys.stdout is not None:
             sys.stdout.flush()
     except OSError as error:  # a full disk, say: the output is not all there
-        render.error_line(f"cannot write the output: {error.strerror}")
+        formats.error_line(f"cannot write the output: {error.strerror}")
         status = ExitStatus.ERROR
     except KeyboardInterrupt:
         status = ExitStatus.INTERRUPTED

@@ -1,4 +1,5 @@
-"""Where posttrack keeps its caches, and the proof that a directory is its own.
+"""Where things are: the dataset to use, the cache directory, the environment
+variables that choose them, and paths as a user would type them.
 
 posttrack writes and deletes files in its cache directory (the quote index, the
 dataset's parsed copies), so it must never take a directory that holds someone
@@ -17,6 +18,49 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+
+from posttrack.errors import UsageError
+
+DATA_FILE = "positions.yaml"
+ENV_VAR = "POSTTRACK_DATA"
+
+
+def bundled_data() -> Path:
+    """The dataset shipped with posttrack: inside the package once installed,
+    at the repository root in a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    if (installed / DATA_FILE).is_file():
+        return installed
+    return here.parent.parent / "data"
+
+
+def find_dataset(data: str | os.PathLike[str] | None = None) -> Path:
+    """The positions.yaml to use: `data`, else $POSTTRACK_DATA, else the bundled one."""
+    chosen = data if data is not None else os.environ.get(ENV_VAR) or None
+    origin = "--data" if data is not None else ENV_VAR
+    if chosen is None:
+        return bundled_data() / DATA_FILE
+    path = Path(chosen).expanduser()
+    if path.is_dir():
+        path = path / DATA_FILE
+    if not path.is_file():
+        raise UsageError(
+            f"no dataset at '{chosen}' ({origin}); give a directory holding "
+            f"{DATA_FILE}, or the file itself"
+        )
+    return path
+
+
+def shown_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --- the cache directory ----------------------------------------------------
 
 CACHE_ENV = "POSTTRACK_CACHE"
 # Both caches (the index and the dataset's copy) trust a file's stat only once the

@@ -1,15 +1,19 @@
-"""Locate quotes in normalised source texts."""
+"""Locate quotes verbatim in a source's normalised text, and the closest passage
+where one is not."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cached_property
 from typing import NamedTuple
 
-from posttrack.errors import DataError, UsageError
-from posttrack.load import MAX_DATA_BYTES, read_text, shown_path
-from posttrack.model import Dataset, Position, Quote, Source, Topic
-from posttrack.text import Lines, Normalized, normalize, normalize_query, paragraph_labels
+from posttrack.config import shown_path
+from posttrack.errors import DataError
+from posttrack.model import Dataset, Position, Quote, Source
+from posttrack.quotes.labels import Lines, paragraph_labels
+from posttrack.quotes.normalize import Normalized, normalize, normalize_query
+from posttrack.textfile import MAX_DATA_BYTES, read_text
 
 MAX_SOURCE_BYTES = MAX_DATA_BYTES
 
@@ -148,53 +152,19 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, max(end, start + 1)
 
 
-# --- topic names as users type them -------------------------------------------
+class CitedBy:
+    """Which curated positions quote a given span of a dataset source."""
 
-_TYPO_SCORE = 80.0  # a name this close (0-100) to exactly one topic is taken as meant
-_SUGGEST_SCORE = 50.0  # below this a topic is no suggestion at all
+    def __init__(
+        self, positions: Sequence[Position], places: dict[Quote, list[Occurrence]]
+    ) -> None:
+        self._spans: dict[str, list[tuple[int, int, Position]]] = {}
+        for position in positions:
+            spans = self._spans.setdefault(position.source, [])
+            for quote in position.quotes:
+                spans.extend((start, end, position) for _, start, end in places.get(quote, []))
 
-
-def _key(name: str) -> str:
-    return " ".join(normalize_query(name).replace("_", " ").split())
-
-
-def resolve_topic(dataset: Dataset, name: str) -> Topic:
-    """A topic by id, title or alias, in any case, by a unique prefix or with a small typo.
-
-    Raises UsageError with the nearest topics when the name is unknown or ambiguous.
-    """
-    names: dict[str, str] = {}
-    for topic in dataset.topics.values():
-        for each in (topic.id, topic.title, *topic.aliases):
-            names.setdefault(_key(each), topic.id)
-    wanted = _key(name)
-    if not wanted:
-        raise UsageError("a topic name is empty; see 'posttrack topics'")
-    if wanted in names:
-        return dataset.topics[names[wanted]]
-    # a prefix of any word ("law" is in two topics' names; "disinfo" in one)
-    prefixed = sorted({t for key, t in names.items() if f" {key}".find(f" {wanted}") != -1})
-    if len(prefixed) == 1:
-        return dataset.topics[prefixed[0]]
-    if len(prefixed) > 1:
-        raise UsageError(f"topic '{name}' is ambiguous; did you mean {_listing(prefixed)}?")
-    from rapidfuzz import fuzz, process
-
-    scored: dict[str, float] = {}
-    for key, score, _ in process.extract(wanted, list(names), scorer=fuzz.ratio, limit=None):
-        topic_id = names[key]
-        scored[topic_id] = max(scored.get(topic_id, 0.0), float(score))
-    ranked = sorted(scored, key=lambda t: -scored[t])
-    close = [t for t in ranked if scored[t] >= _TYPO_SCORE]
-    if len(close) == 1:
-        return dataset.topics[close[0]]
-    nearest = close or [t for t in ranked[:3] if scored[t] >= _SUGGEST_SCORE]
-    suggestion = f"; did you mean {_listing(nearest)}?" if nearest else ""
-    raise UsageError(f"unknown topic '{name}'{suggestion} ('posttrack topics' lists them)")
-
-
-def _listing(ids: list[str], most: int = 5) -> str:
-    quoted = [f"'{i}'" for i in ids[:most]]
-    if len(ids) > most:
-        return ", ".join(quoted) + f" or {len(ids) - most} more"
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    def at(self, source: str, start: int, end: int) -> list[Position]:
+        """The positions whose quotes overlap [start, end) of the source's text."""
+        spans = self._spans.get(source, [])
+        return list(dict.fromkeys(p for first, last, p in spans if first < end and start < last))

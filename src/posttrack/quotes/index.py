@@ -1,7 +1,7 @@
 """An on-disk full-text index of text files, for finding quotes fast at any scale.
 
 Each file is cut into chunks at blank lines (long ones at line ends), every
-chunk is normalised (`text.normalize_fast`) and stored in an SQLite FTS5 word
+chunk is normalised (`normalize.normalize_fast`) and stored in an SQLite FTS5 word
 index in the user's cache directory. A file is re-read only when its size,
 modification time, change time or inode differ from what the index recorded,
 or when it was modified so shortly before it was read that a coarse file-system
@@ -30,10 +30,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from posttrack.cachedir import RACY_NS
+from posttrack.config import RACY_NS
 from posttrack.errors import PosttrackError
-from posttrack.match import MAX_SOURCE_BYTES
-from posttrack.text import normalize_fast
+from posttrack.quotes.locate import MAX_SOURCE_BYTES
+from posttrack.quotes.normalize import normalize_fast
 
 FORMAT = 4  # bump when the schema, chunking or normalisation changes
 APPLICATION_ID = int.from_bytes(b"ptix", "big")  # marks an SQLite file as posttrack's index
@@ -107,6 +107,15 @@ def _kind(error: sqlite3.Error) -> str:
     if primary in _UNUSABLE:
         return "unusable"
     return "other"
+
+
+_BUSY_PAUSE = 0.02  # seconds between attempts to open an index another process holds
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock for now."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (5, 6)
 
 
 def _reason(error: BaseException) -> str:
@@ -329,13 +338,16 @@ class Index:
         if path is None:
             return self._memory()
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for _ in range(3):
+        deadline = time.monotonic() + self._timeout
+        changes = 0
+        while changes < 3:
             owner = _owner(path, self._timeout)
             if owner == "unreadable" and self._owned:
                 # in posttrack's own directory, a file under the index's name that is no
                 # database at all is an index of ours damaged past its header; another
                 # program's database is still never touched
                 self._note(f"the index at {path} was damaged beyond reading; it is rebuilt")
+                changes += 1
                 self._discard(path, _identity(path))
                 continue
             if owner in ("foreign", "unreadable"):
@@ -345,12 +357,14 @@ class Index:
                 )
             identity = _identity(path)
             if owner == "legacy":
+                changes += 1
                 self._discard(path, identity)
                 continue
             db = self._connect(path)
             try:
                 if owner == "new" and not self._initialise(db, path):
                     db.close()
+                    changes += 1
                     continue
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
@@ -361,8 +375,14 @@ class Index:
                 kind = _kind(error)
                 if kind == "nofts":
                     raise _no_fts(error) from None
+                if _busy(error) and time.monotonic() < deadline:
+                    # switching to WAL, or a WAL recovery, in another process: SQLite
+                    # answers busy without waiting, so wait here, as long as for a write
+                    time.sleep(_BUSY_PAUSE)
+                    continue
                 if kind != "corrupt":
                     raise  # locked, read-only, ...: not damage, so nothing is deleted
+                changes += 1
                 self._discard(path, identity)
                 continue
             except BaseException:  # the lock file cannot be made, Ctrl-C, ...
@@ -372,6 +392,7 @@ class Index:
                 self._identity = _identity(path)
                 return db
             db.close()
+            changes += 1
             self._discard(path, identity)  # ours, but another format
         raise OSError(f"the index at {path} keeps changing under posttrack; try again")
 

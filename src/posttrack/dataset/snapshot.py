@@ -40,19 +40,21 @@ from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from posttrack.cachedir import RACY_NS, cache_dir
+from posttrack.config import RACY_NS, cache_dir, find_dataset
+from posttrack.dataset.load import load_dataset
 from posttrack.dates import Date
 from posttrack.errors import Problem
-from posttrack.load import find_dataset, load_dataset
 from posttrack.model import KINDS, VOICES, Dataset, Level, Position, Quote, Source, Topic
 
 if TYPE_CHECKING:
-    from posttrack.match import Occurrence
+    from posttrack.quotes.locate import CitedBy, Occurrence
 
 FORMAT = 5  # bump when the stored shape changes
-# The code whose behaviour the copy records is every module of this package: an
+# The code whose behaviour the copy records is every module of posttrack: an
 # upgrade, or an edit in a checkout, rebuilds the copy.
-_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# directories of the package that hold no code: compiled files, the shipped dataset
+_NOT_CODE = frozenset({"__pycache__", "data"})
 # A temporary copy untouched this long, or whose writer is gone, is abandoned.
 _ABANDONED_NS = 60_000_000_000
 _TEMPORARY = re.compile(r"[0-9a-f]{8}\.(?:snapshot|json)\.([0-9]{1,10})\.tmp")
@@ -151,6 +153,12 @@ class Snapshot:
             raise RuntimeError("a snapshot without its quotes' places")
         return self._places
 
+    def cited_by(self) -> CitedBy:
+        """Which of the dataset's positions quote each span of its sources."""
+        from posttrack.quotes.locate import CitedBy
+
+        return CitedBy(self.dataset.positions, self.places)
+
     @property
     def lines(self) -> dict[Quote, int | None]:
         """The line where each quote starts in its source; None where it is not found."""
@@ -194,12 +202,12 @@ def _build(
         if key is not None and not all(_track(key, str(s.file)) for s in dataset.sources.values()):
             key = None
     if check:
-        from posttrack.check import verify
+        from posttrack.quotes.verify import verify
 
         verified = verify(dataset)
         fresh = Snapshot(dataset, verified.places, verified.problems)
     else:
-        from posttrack.match import quote_places
+        from posttrack.quotes.locate import quote_places
 
         fresh = Snapshot(dataset, quote_places(dataset, list(dataset.positions)), None)
     if key is not None and where is not None:
@@ -237,12 +245,28 @@ def _signature(path: str) -> list[int] | None:
     return _stat_signature(info) if stat.S_ISREG(info.st_mode) else None
 
 
+def _modules(directory: str) -> dict[str, list[int]]:
+    """The signature of every module in the package directory and its subpackages
+    (every directory below it that can be one)."""
+    code: dict[str, list[int]] = {}
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                code[entry.path] = _stat_signature(entry.stat())
+            elif (
+                entry.name.isidentifier()
+                and entry.name not in _NOT_CODE
+                and entry.is_dir(follow_symlinks=False)
+            ):
+                code.update(_modules(entry.path))
+    return code
+
+
 def _code() -> dict[str, list[int]] | None:
     """The signatures of every module of posttrack and of PyYAML's; None when they are
     not files to stat, and the dataset is then parsed on every run."""
     try:
-        with os.scandir(_PACKAGE) as entries:
-            code = {e.path: _stat_signature(e.stat()) for e in entries if e.name.endswith(".py")}
+        code = _modules(_PACKAGE)
     except OSError:
         # imported from a zip archive (a zipapp): the archive is the code
         archive = getattr(getattr(sys.modules[__name__], "__loader__", None), "archive", None)

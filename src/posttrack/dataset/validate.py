@@ -1,80 +1,26 @@
-"""Find the dataset, read it safely, validate it and build the model.
-
-Every problem is collected with its `path:line:col`; loading fails with all of
-them at once so a curator fixes a file in one pass.
-"""
+"""Each field of positions.yaml checked as it is built into the model, every
+problem collected with its `path:line:col` instead of stopping at the first."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from posttrack.dataset.yamlsafe import Mark, YMap, YSeq
 from posttrack.dates import Date, DateFormatError, parse_date
-from posttrack.errors import DataError, Problem, UsageError
-from posttrack.model import KINDS, VOICES, Dataset, Level, Position, Quote, Source, Topic
-from posttrack.yamlsafe import Mark, YMap, YSeq, read_yaml
+from posttrack.errors import Problem
+from posttrack.model import KINDS, VOICES, Level, Position, Quote, Source, Topic
+from posttrack.quotes.normalize import topic_key
 
-DATA_FILE = "positions.yaml"
-ENV_VAR = "POSTTRACK_DATA"
-MAX_DATA_BYTES = 32 * 1024 * 1024  # real datasets are well under 10 MB
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INT = re.compile(r"-?[0-9]+")  # not \d: it matches every script's digits, and int() reads them
 
-
-def bundled_data() -> Path:
-    """The dataset shipped with posttrack: inside the package once installed,
-    at the repository root in a source checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "data"
-    if (installed / DATA_FILE).is_file():
-        return installed
-    return here.parent.parent / "data"
+UNSET = parse_date("0001")  # a position without its own date takes its source's
 
 
-def find_dataset(data: str | os.PathLike[str] | None = None) -> Path:
-    """The positions.yaml to use: `data`, else $POSTTRACK_DATA, else the bundled one."""
-    chosen = data if data is not None else os.environ.get(ENV_VAR) or None
-    origin = "--data" if data is not None else ENV_VAR
-    if chosen is None:
-        return bundled_data() / DATA_FILE
-    path = Path(chosen).expanduser()
-    if path.is_dir():
-        path = path / DATA_FILE
-    if not path.is_file():
-        raise UsageError(
-            f"no dataset at '{chosen}' ({origin}); give a directory holding "
-            f"{DATA_FILE}, or the file itself"
-        )
-    return path
-
-
-def read_text(path: Path, shown: str, limit: int) -> str:
-    """A UTF-8 file's text (a BOM is dropped), refusing one over `limit` bytes."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            message = (
-                f"the file is {size:,} bytes, over the {limit:,}-byte limit; is it the right file?"
-            )
-            raise DataError.at(shown, 0, 0, message)
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DataError.at(shown, 0, 0, f"cannot read the file: {error.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        message = f"invalid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8"
-        raise DataError.at(shown, line, column, message) from None
-    return text.removeprefix("\ufeff")
-
-
-class _Validator:
+class Validator:
     """Checks one parsed dataset, collecting problems instead of stopping."""
 
     def __init__(self, path: str, root: Path) -> None:
@@ -283,15 +229,13 @@ class _Validator:
         complete = self.keys(entry, "a topic", ("id", "title", "description"), ("aliases", "scale"))
         ident, title = self.ident(entry, "id"), self.text(entry, "title")
         description = self.text(entry, "description")
-        from posttrack.match import _key  # here: match imports this module
-
         aliases: list[str] = []
         for alias, mark in self.strings(entry, "aliases"):
-            if _key(alias):
+            if topic_key(alias):
                 aliases.append(alias)
                 self.name_marks[(entry.mark[0], alias)] = mark
             else:  # nothing a user could type: only spaces, dashes or invisible characters
-                self.problem(mark, f"the alias '{_shown(alias)}' is blank; write a name")
+                self.problem(mark, f"the alias '{visible(alias)}' is blank; write a name")
         scale: list[Level] = []
         if entry.get("scale") is not None:
             scale = self.entries(entry, "scale", "a level and its label", self.level)
@@ -349,7 +293,7 @@ class _Validator:
         return Position(
             topic,
             source,
-            date or _UNSET,
+            date or UNSET,
             stance,
             summary,
             tuple(quotes),
@@ -360,9 +304,6 @@ class _Validator:
         )
 
 
-_UNSET = parse_date("0001")  # a position without its own date takes its source's
-
-
 def _kind(value: Any) -> str:
     if isinstance(value, YMap):
         return "mapping"
@@ -371,137 +312,6 @@ def _kind(value: Any) -> str:
     return "empty value" if value is None else "text"
 
 
-def _duplicates(v: _Validator, items: list[Any], what: str) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for item in items:
-        if item.id in seen:
-            v.problem(
-                (item.line, 0),
-                f"duplicate {what} id '{item.id}' (first at line {seen[item.id].line})",
-            )
-        else:
-            seen[item.id] = item
-    return seen
-
-
-def _shown(name: str) -> str:
+def visible(name: str) -> str:
     """A name in a message, its invisible characters made visible (U+200B as \\u200b)."""
     return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in name)
-
-
-def _unique_names(v: _Validator, topics: dict[str, Topic]) -> None:
-    """Every id, title and alias names one topic, compared as `show` resolves
-    them: a name that folds to another topic's name would silently open that one."""
-    from posttrack.match import _key  # here: match imports this module
-
-    names: dict[str, tuple[str, str, str, int]] = {}  # key: topic, kind, name, line
-    for each in topics.values():
-        named = [("id", each.id), ("title", each.title)]
-        for kind, name in [*named, *(("alias", alias) for alias in each.aliases)]:
-            mark = v.name_marks.get((each.line, name), (each.line, 0))
-            key = _key(name)
-            owner, their_kind, theirs, line = names.setdefault(key, (each.id, kind, name, mark[0]))
-            if owner != each.id:
-                v.problem(
-                    mark,
-                    f"topic name '{_shown(name)}' ({kind} of '{each.id}') is also a name of "
-                    f"'{owner}' (its {their_kind} '{_shown(theirs)}', line {line}), ignoring "
-                    "case, width, dashes and invisible characters; give each name to one topic",
-                )
-
-
-def _cross_check(
-    v: _Validator, sources: dict[str, Source], topics: dict[str, Topic], positions: list[Position]
-) -> list[Position]:
-    _unique_names(v, topics)
-    resolved = []
-    for position in positions:
-        at = (position.line, 0)
-        topic = topics.get(position.topic)
-        source = sources.get(position.source)
-        if topic is None and position.topic not in v.invalid:
-            v.problem(at, f"unknown topic '{position.topic}'; add it under 'topics' or fix the id")
-        if source is None and position.source not in v.invalid:
-            v.problem(
-                at, f"unknown source '{position.source}'; add it under 'sources' or fix the id"
-            )
-        if topic is not None:
-            if topic.scale and position.level is None:
-                v.problem(
-                    at,
-                    f"topic '{topic.id}' has a scale; give the position a 'level' "
-                    f"({', '.join(str(s.level) for s in topic.scale)})",
-                )
-            elif position.level is not None and topic.level_label(position.level) is None:
-                levels = ", ".join(str(s.level) for s in topic.scale) or "none: it has no scale"
-                v.problem(
-                    at,
-                    f"level {position.level} is not on the scale of '{topic.id}' "
-                    f"(levels: {levels})",
-                )
-        if source is None:
-            continue
-        date = source.issued if position.date is _UNSET else position.date
-        if date.start > source.issued.end:
-            v.problem(
-                at,
-                f"the position is dated {date} but its source was issued {source.issued}; "
-                "a source cannot report what was not yet said",
-            )
-        if date.text != source.issued.text and not position.original:
-            v.problem(
-                at,
-                f"the position is dated {date}, not {source.issued} like its source; "
-                "name the 'original' document whose date it carries",
-            )
-        resolved.append(_with_date(position, date))
-    return resolved
-
-
-def _with_date(position: Position, date: Date) -> Position:
-    return position._replace(date=date)
-
-
-def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
-    """Load and validate a dataset; raise DataError listing every problem."""
-    file = find_dataset(data)
-    shown = shown_path(file)
-    text = read_text(file, shown, MAX_DATA_BYTES)
-    document = read_yaml(text, shown)
-    v = _Validator(shown, file.parent)
-    if not isinstance(document, YMap):
-        message = "the dataset must be a mapping with 'sources', 'topics' and 'positions'"
-        raise DataError.at(shown, 1, 1, message)
-    v.keys(document, "the dataset", ("sources", "topics", "positions"), ("dataset",))
-    meta = document.get("dataset")
-    title, state, edition = "", "", ""
-    if isinstance(meta, YMap):
-        v.keys(meta, "'dataset'", ("title",), ("state", "edition", "note"))
-        title = v.text(meta, "title") or ""
-        state = v.text(meta, "state", optional=True) or ""
-        edition = v.text(meta, "edition", optional=True) or ""
-        v.text(meta, "note", optional=True)
-    elif meta is not None:
-        v.problem(
-            document.value_marks["dataset"], "'dataset' must be a mapping (title, state, edition)"
-        )
-    sources = _duplicates(v, v.entries(document, "sources", "a source", v.source), "source")
-    topics = _duplicates(v, v.entries(document, "topics", "a topic", v.topic), "topic")
-    positions = v.entries(document, "positions", "a position", v.position)
-    positions = _cross_check(v, sources, topics, positions)
-    if v.problems:
-        raise DataError(sorted(v.problems, key=lambda p: (p.line, p.column)))
-    import hashlib  # here: a cached dataset needs no digest computed
-
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return Dataset(
-        file.parent, file, title, state, edition, sources, topics, tuple(positions), digest
-    )
-
-
-def shown_path(path: Path) -> str:
-    """The path as a user would type it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

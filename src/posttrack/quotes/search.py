@@ -14,19 +14,18 @@ with a warning: a place is only claimed for text that earns its score.
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
+from posttrack.config import shown_path
 from posttrack.errors import UsageError
-from posttrack.index import Chunk, Index, phrase, words
-from posttrack.match import Occurrence, exact_spans, quote_parts, whole_words
-from posttrack.model import Dataset, Position, Quote, Source
-from posttrack.records import Record, citation_record, match_record
-from posttrack.text import Lines, location_labels, normalize, normalize_fast, readable
+from posttrack.model import Position, Source
+from posttrack.quotes.index import Chunk, Index, phrase, words
+from posttrack.quotes.labels import Lines, location_labels
+from posttrack.quotes.locate import CitedBy, exact_spans, quote_parts, whole_words
+from posttrack.quotes.normalize import normalize, normalize_fast, readable
 
 CANDIDATES = 100  # chunks reranked per query, from the shingle query
 SHINGLES = 32  # 3-word runs asked of the index at most, spread over the quote
@@ -74,6 +73,25 @@ class Citation(NamedTuple):
     changed: tuple[tuple[Path, str], ...] = ()
 
 
+class Attributed(NamedTuple):
+    """A place, with the dataset source its file is (None for a file given by path)
+    and the curated positions whose quotes overlap it."""
+
+    place: Place
+    source: Source | None
+    cited_by: list[Position]
+
+
+class Cited(NamedTuple):
+    """One quote's answer, as `cite` gives it: its verdict and best places first;
+    `reason` says why a quote could not be looked for at all."""
+
+    query: str
+    verdict: str  # verbatim, close, partial or none
+    matches: list[Attributed]
+    reason: str | None = None
+
+
 class FileChanged(Exception):
     """A matched file no longer holds the text the index has for it."""
 
@@ -101,7 +119,7 @@ def quote_problem(quote: str) -> str | None:
     return None
 
 
-def check_quote(quote: str) -> list[str]:
+def searchable_parts(quote: str) -> list[str]:
     """The quote's normalised parts; UsageError for an empty or oversized one."""
     if len(quote) > MAX_QUOTE:
         raise UsageError(
@@ -404,7 +422,7 @@ def _source_file(path: Path, cache: dict[Path, SourceFile]) -> SourceFile:
     return file
 
 
-def resolve(
+def place_of(
     hit: Hit,
     path: Path,
     parts: list[str],
@@ -483,7 +501,7 @@ def cite(
 
     `cache` keeps the matched files' texts for the caller (and across quotes). A file
     that no longer holds what was indexed gives no place: it is named in `changed`."""
-    parts = check_quote(quote)
+    parts = searchable_parts(quote)
     hits = find_hits(index, list(files), parts, min_score=min_score, limit=limit)
     cache = {} if cache is None else cache
     places: list[Place] = []
@@ -495,7 +513,7 @@ def cite(
         if path in changed:
             continue
         try:
-            place = resolve(hit, path, parts, cache, min_score=min_score)
+            place = place_of(hit, path, parts, cache, min_score=min_score)
         except FileChanged as error:
             changed[path] = error.why
             continue
@@ -506,155 +524,11 @@ def cite(
     return Citation(quote, verdict_of(places), places, tuple(changed.items()))
 
 
-# --- the corpus: the dataset's sources, or files and directories given -------
-
-TEXT_SUFFIXES = (".txt", ".md")
-FileId = tuple[int, int]  # (device, inode): one file, however it is reached
-
-
-def _ignore(_: str) -> None:
-    pass
-
-
-def collect(paths: Sequence[Path], warn: Callable[[str], None] = _ignore) -> list[str]:
-    """Absolute paths of the files to search: files as given, directories' .txt and .md
-    files recursively, each file once (however many links lead to it), in a stable order.
-
-    What cannot be searched inside a directory (a symlink loop, an unreadable
-    directory, a file gone while listing) is skipped and told to `warn`."""
-    found: dict[str, None] = {}
-    taken: set[FileId] = set()
-    for path in paths:
-        info = _given(path)
-        if stat.S_ISDIR(info.st_mode):
-            # resolve the directory once and keep its files as strings: 9,000 files
-            # resolved, or even made into Paths, one by one cost most of a second
-            listed = sorted(_walk(str(path.resolve()), info, warn))
-        else:
-            listed = [(str(path.resolve()), (info.st_dev, info.st_ino))]
-        for file, identity in listed:
-            if identity not in taken:
-                taken.add(identity)
-                found[file] = None
-    if not found:
-        raise UsageError("no .txt or .md files in " + ", ".join(f"'{p}'" for p in paths))
-    return list(found)
-
-
-_KINDS = {  # what a path given by name is, when it is neither a file nor a directory
-    stat.S_IFIFO: "a FIFO",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-}
-
-
-def _given(path: Path) -> os.stat_result:
-    """The stat of a PATH given by name; UsageError saying what it is if it is not a
-    regular file or a directory."""
-    import errno
-
-    try:
-        info = os.stat(path)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise UsageError(f"'{path}' is a symlink loop, not a text file") from None
-        if error.errno in (errno.ENOENT, errno.ENOTDIR):
-            if os.path.islink(path):
-                raise UsageError(f"'{path}' is a broken symlink") from None
-            raise UsageError(f"no file or directory '{path}'") from None
-        raise UsageError(f"cannot read '{path}': {error.strerror or error}") from None
-    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
-        return info
-    kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-    raise UsageError(f"'{path}' is {kind}, not a text file")
-
-
-def _walk(
-    root: str, info: os.stat_result, warn: Callable[[str], None]
-) -> Iterator[tuple[str, FileId]]:
-    """The .txt and .md files under `root` with their (device, inode).
-
-    No recursion (a tree may be thousands of levels deep): directories wait in a heap
-    and are listed in path order, each real directory once, so a directory reached
-    through a symlink is listed under the first path that reaches it. A symlink back to
-    a directory being searched (a loop) and anything that cannot be listed or looked at
-    are skipped with a warning."""
-    import heapq
-
-    seen: set[FileId] = {(info.st_dev, info.st_ino)}
-    pending: list[tuple[str, int]] = [(root, info.st_dev)]
-    while pending:
-        directory, device = heapq.heappop(pending)
-        try:
-            with os.scandir(directory) as listing:
-                entries = list(listing)
-        except OSError as error:
-            warn(f"{_shown(directory)}: skipped, {_why(error)}")
-            continue
-        entries.sort(key=lambda e: e.name)  # the first path to a directory is the one kept
-        for entry in entries:
-            text = entry.name.lower().endswith(TEXT_SUFFIXES)
-            try:
-                if entry.is_symlink():
-                    target = os.stat(entry.path)
-                elif entry.is_dir(follow_symlinks=False):
-                    target = entry.stat(follow_symlinks=False)
-                elif text and entry.is_file(follow_symlinks=False):
-                    yield entry.path, (device, entry.inode())
-                    continue
-                else:
-                    continue  # not a text file, or a FIFO, a device or a socket
-            except OSError as error:
-                if text or not isinstance(error, FileNotFoundError):
-                    warn(f"{_shown(directory, entry.name)}: skipped, {_why(error, entry)}")
-                continue
-            identity = (target.st_dev, target.st_ino)
-            if stat.S_ISDIR(target.st_mode):
-                if entry.is_symlink() and _contains(entry.path, directory):
-                    warn(f"{_shown(directory, entry.name)}: skipped, a symlink loop")
-                elif identity not in seen:
-                    seen.add(identity)
-                    heapq.heappush(pending, (entry.path, target.st_dev))
-            elif text and stat.S_ISREG(target.st_mode):
-                yield entry.path, identity
-
-
-def _contains(link: str, directory: str) -> bool:
-    """True when the directory `link` leads to is `directory` or one above it."""
-    target = os.path.realpath(link)
-    here = os.path.realpath(directory)
-    return here == target or here.startswith(target.rstrip(os.sep) + os.sep)
-
-
-def _why(error: OSError, entry: os.DirEntry[str] | None = None) -> str:
-    import errno
-
-    if error.errno == errno.ELOOP:
-        return "a symlink loop"
-    if isinstance(error, FileNotFoundError):
-        return "a broken symlink" if entry is not None and entry.is_symlink() else "deleted"
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    return error.strerror or str(error)
-
-
-def _shown(directory: str, name: str | None = None) -> str:
-    """A path in a warning, as the user would type it (never resolving `name`, which
-    may be a loop)."""
-    from posttrack.load import shown_path
-
-    base = shown_path(Path(directory))
-    if name is None:
-        return base
-    return name if base == "." else os.path.join(base, name)
-
-
 def open_index() -> tuple[Index, str | None]:
     """The index in the user's cache; in memory (with a warning) if the cache is unusable."""
     import sqlite3
 
-    from posttrack.cachedir import cache_dir
+    from posttrack.config import cache_dir
 
     try:
         path = cache_dir() / "index.sqlite"
@@ -664,46 +538,6 @@ def open_index() -> tuple[Index, str | None]:
         return Index(path, owned=True), None  # cache_dir() is posttrack's own
     except (OSError, sqlite3.Error) as error:
         return Index(None), f"cannot use the index at {path} ({error}); indexing in memory"
-
-
-class CitedBy:
-    """Which curated positions quote a given span of a dataset source."""
-
-    def __init__(
-        self, positions: Sequence[Position], places: dict[Quote, list[Occurrence]]
-    ) -> None:
-        self._spans: dict[str, list[tuple[int, int, Position]]] = {}
-        for position in positions:
-            spans = self._spans.setdefault(position.source, [])
-            for quote in position.quotes:
-                spans.extend((start, end, position) for _, start, end in places.get(quote, []))
-
-    def at(self, source: str, start: int, end: int) -> list[Position]:
-        """The positions whose quotes overlap [start, end) of the source's text."""
-        spans = self._spans.get(source, [])
-        return list(dict.fromkeys(p for first, last, p in spans if first < end and start < last))
-
-
-def files_to_search(
-    paths: Sequence[Path] | None,
-    sources: Sequence[str] | None,
-    dataset: Dataset | None,
-    *,
-    warn: Callable[[str], None] = _ignore,
-) -> dict[str, Source | None]:
-    """The files a cite searches (absolute paths), each with its dataset source if it is
-    one: the PATHs given, else the dataset's sources (or only those named). What is
-    skipped inside a PATH directory is told to `warn`."""
-    if paths:
-        if sources:
-            raise UsageError("--source picks dataset sources; it does not go with PATHs")
-        return dict.fromkeys(collect(paths, warn))
-    if dataset is None:
-        raise ValueError("files_to_search needs PATHs or a dataset")
-    wanted = set(sources or dataset.sources)
-    if unknown := sorted(wanted - set(dataset.sources)):
-        raise UsageError(f"unknown source '{unknown[0]}'; 'posttrack sources' lists them")
-    return {str(s.file.resolve()): s for s in dataset.sources.values() if s.id in wanted}
 
 
 class _Notes:
@@ -729,17 +563,15 @@ def iter_citations(
     progress: Callable[[int], AbstractContextManager[Callable[[int], None]]],
     warn: Callable[[str], None],
     report_invalid: bool = False,
-) -> Iterator[Record]:
-    """Each quote's citation record, in order, as soon as it is known, once the index is
+) -> Iterator[Cited]:
+    """Each quote's answer, in order, as soon as it is known, once the index is
     up to date for `by_file` (on the first `next()`).
 
     `progress(total_bytes)` gives the callback that is told of each file indexed;
     `warn` is told what was skipped and why. With `report_invalid`, a quote that cannot
-    be looked for (empty, or over MAX_QUOTE characters) is a `none` record with a
+    be looked for (empty, or over MAX_QUOTE characters) is a `none` answer with a
     `reason`, rather than a UsageError that ends the batch. Close the generator (or
     exhaust it) to close the index."""
-    from posttrack.load import shown_path
-
     index, warning = open_index()
     if warning:
         warn(warning)
@@ -758,7 +590,7 @@ def iter_citations(
         for quote in quotes:
             problem = quote_problem(quote) if report_invalid else None
             if problem is not None:
-                yield {**citation_record(Citation(quote, "none", []), []), "reason": problem}
+                yield Cited(quote, "none", [], problem)
                 continue
             found = cite(index, files, quote, limit=limit, min_score=min_score, cache=texts)
             if found.changed:
@@ -774,7 +606,7 @@ def iter_citations(
                     if path not in told:
                         told.add(path)
                         warn(f"{shown_path(path)}: {why} while cite ran; left out, run cite again")
-            yield _citation_record(found, by_file, cited_by)
+            yield _attributed(found, by_file, cited_by)
     finally:
         index.close()
         notes.tell()
@@ -794,22 +626,17 @@ def _reindex(
     return index.file_ids(paths), [(f, why) for f, why in update.failed if f in wanted]
 
 
-def _citation_record(
+def _attributed(
     found: Citation, by_file: dict[str, Source | None], cited_by: CitedBy | None
-) -> Record:
-    from posttrack.load import shown_path
-
+) -> Cited:
     matches = []
     for place in found.places:
         source = by_file.get(str(place.file))
         positions = []
         if source is not None and cited_by is not None:
-            positions = [
-                {"topic": p.topic, "date": p.date.text, "stance": p.stance}
-                for p in cited_by.at(source.id, place.start, place.end)
-            ]
-        matches.append(match_record(place, shown_path(place.file), source, positions))
-    return citation_record(found, matches)
+            positions = cited_by.at(source.id, place.start, place.end)
+        matches.append(Attributed(place, source, positions))
+    return Cited(found.query, found.verdict, matches)
 
 
 def cite_all(
@@ -822,8 +649,8 @@ def cite_all(
     progress: Callable[[int], AbstractContextManager[Callable[[int], None]]],
     warn: Callable[[str], None],
     report_invalid: bool = False,
-) -> list[Record]:
-    """Each quote's citation record (all of `iter_citations`, for library users)."""
+) -> list[Cited]:
+    """Each quote's answer (all of `iter_citations`, for library users)."""
     return list(
         iter_citations(
             quotes,

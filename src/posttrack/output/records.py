@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from posttrack.config import shown_path
 from posttrack.errors import Problem
-from posttrack.model import Dataset, Quote, Source, Topic
-from posttrack.timeline import Change, Entry, TopicSummary, word_diff
+from posttrack.model import Dataset, Position, Quote, Source, Topic
+from posttrack.query.diff import Change, word_diff
+from posttrack.query.timeline import Entry, TopicSummary
 
 if TYPE_CHECKING:
-    from posttrack.cite import Citation, Place
+    from posttrack.quotes.search import Cited, Place
 
 SCHEMA_VERSION = 1
 Record = dict[str, Any]
@@ -144,8 +146,23 @@ def match_record(place: Place, path: str, source: Source | None, positions: list
     }
 
 
-def citation_record(citation: Citation, matches: list[Record]) -> Record:
-    return {"query": citation.query, "verdict": citation.verdict, "matches": matches}
+def position_ref(position: Position) -> Record:
+    """A curated position that quotes a matched span."""
+    return {"topic": position.topic, "date": position.date.text, "stance": position.stance}
+
+
+def citation_record(cited: Cited) -> Record:
+    """One quote's answer, as `cite` gives it."""
+    matches = [
+        match_record(
+            m.place, shown_path(m.place.file), m.source, list(map(position_ref, m.cited_by))
+        )
+        for m in cited.matches
+    ]
+    record: Record = {"query": cited.query, "verdict": cited.verdict, "matches": matches}
+    if cited.reason is not None:
+        record["reason"] = cited.reason
+    return record
 
 
 def export_records(

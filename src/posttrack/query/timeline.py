@@ -1,4 +1,5 @@
-"""Pure queries over a dataset."""
+"""A topic's history, its position as of a date, and the listings of topics and
+sources: pure questions over a Dataset."""
 
 from __future__ import annotations
 
@@ -37,7 +38,6 @@ def source_positions(dataset: Dataset) -> list[tuple[Source, int]]:
 # --- a topic's history, the position as of a date, the difference of two dates ---
 
 SHIFTS = ("first", "same", "stronger", "weaker", "changed")
-CHANGES = ("new", "unchanged", "changed", "stronger", "weaker", "absent")
 
 
 class Entry(NamedTuple):
@@ -90,7 +90,7 @@ def _entries(dataset: Dataset, topic: Topic, positions: list[Position]) -> list[
     return entries
 
 
-def _by_topic(dataset: Dataset) -> dict[str, list[Position]]:
+def by_topic(dataset: Dataset) -> dict[str, list[Position]]:
     """Every topic's positions in date order (file order breaks ties), in one pass."""
     grouped: dict[str, list[Position]] = {topic_id: [] for topic_id in dataset.topics}
     for position in sorted(dataset.positions, key=DATE_ORDER):
@@ -101,10 +101,10 @@ def _by_topic(dataset: Dataset) -> dict[str, list[Position]]:
 def as_of(dataset: Dataset, topic_id: str, when: Date) -> Entry | None:
     """The latest position known to have been stated by the end of `when`'s period."""
     topic = dataset.topics[topic_id]
-    return _latest(dataset, topic, dataset.positions_for(topic_id), when)
+    return latest(dataset, topic, dataset.positions_for(topic_id), when)
 
 
-def _latest(dataset: Dataset, topic: Topic, positions: list[Position], when: Date) -> Entry | None:
+def latest(dataset: Dataset, topic: Topic, positions: list[Position], when: Date) -> Entry | None:
     """The entry of the last of the topic's positions (in date order) stated by `when`'s end."""
     for index in range(len(positions) - 1, -1, -1):
         position = positions[index]
@@ -113,61 +113,3 @@ def _latest(dataset: Dataset, topic: Topic, positions: list[Position], when: Dat
             shift = "first" if before is None else compare(topic, before, position)
             return Entry(position, dataset.sources[position.source], shift)
     return None
-
-
-class Change(NamedTuple):
-    """One topic's position as of A and as of B, and what changed."""
-
-    topic: Topic
-    change: str  # one of CHANGES
-    before: Entry | None
-    after: Entry | None
-    carried_forward: bool  # B's position was stated before B's period
-
-    @property
-    def changed(self) -> bool:
-        return self.change != "unchanged"
-
-
-def _within(date: Date, period: Date) -> bool:
-    return period.start <= date.start and date.end <= period.end
-
-
-def diff(dataset: Dataset, start: Date, end: Date, topics: list[str] | None = None) -> list[Change]:
-    """For each topic (in dataset order) with a position as of either date: the change."""
-    changes = []
-    grouped = _by_topic(dataset)
-    for topic_id in topics or list(dataset.topics):
-        topic = dataset.topics[topic_id]
-        positions = grouped[topic_id]
-        before = _latest(dataset, topic, positions, start)
-        after = _latest(dataset, topic, positions, end)
-        if before is None and after is None:
-            continue
-        if before is None:
-            change = "new"
-        elif after is None:
-            change = "absent"
-        elif before.position is after.position:
-            change = "unchanged"
-        else:
-            shift = compare(topic, before.position, after.position)
-            change = "unchanged" if shift == "same" else shift
-        carried = after is not None and not _within(after.position.date, end)
-        changes.append(Change(topic, change, before, after, carried))
-    return changes
-
-
-def word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """The word-level difference of two texts: (op, words) with op equal, delete or insert."""
-    from difflib import SequenceMatcher
-
-    old, new = before.split(), after.split()
-    ops: list[tuple[str, str]] = []
-    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("equal", "delete", "replace") and i2 > i1:
-            ops.append(("equal" if tag == "equal" else "delete", " ".join(old[i1:i2])))
-        if tag in ("insert", "replace") and j2 > j1:
-            ops.append(("insert", " ".join(new[j1:j2])))
-    return ops

@@ -1,14 +1,15 @@
-"""`posttrack check`: everything the loader validates, plus every quote in its source."""
+"""`check`'s verification of quotes: each one verbatim in its source, at the
+paragraph its `where` names."""
 
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
+from posttrack.config import shown_path
 from posttrack.errors import DataError, Problem
-from posttrack.load import shown_path
-from posttrack.match import Occurrence, SourceText, closest, find_exact, read_source
 from posttrack.model import Dataset, Quote
+from posttrack.quotes.locate import Occurrence, SourceText, closest, find_exact, read_source
 
 _PARA = re.compile(r"para \d+(?:\([a-z]+\))*")
 
@@ -20,7 +21,7 @@ def _where_agrees(where: str, label: str | None) -> bool:
     return label == where or label.startswith(where + "(")
 
 
-def check_quote(
+def verify_quote(
     dataset: Dataset, text: SourceText, quote: Quote
 ) -> tuple[list[Occurrence], list[Problem]]:
     """Everywhere the quote is verbatim in its source, and what is wrong with it."""
@@ -76,7 +77,7 @@ def verify(dataset: Dataset) -> Verified:
             if position.source not in texts:
                 places[quote] = []  # its unreadable source is reported above
                 continue
-            places[quote], found = check_quote(dataset, texts[position.source], quote)
+            places[quote], found = verify_quote(dataset, texts[position.source], quote)
             problems.extend(found)
     used_topics = {p.topic for p in dataset.positions}
     used_sources = {p.source for p in dataset.positions}

@@ -1,0 +1,4 @@
+"""Presentation, the only place that imports rich: the JSON/CSV record contract
+(records), escaping (escape), machine formats (formats), each command's columns
+(columns), terminal views (views, terminal) and line layout (layout).
+"""

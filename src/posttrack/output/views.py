@@ -1,0 +1,320 @@
+"""What a person sees: `show`'s timeline, `diff`'s side-by-side table and
+`cite`'s answers, drawn with rich through the layout module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO
+
+from posttrack.output.columns import (
+    CITE_COLUMNS,
+    DATE_CAPTION,
+    citation_rows,
+    positions_field,
+)
+from posttrack.output.escape import safe
+from posttrack.output.formats import Chunks, Format, Listing, dump_json, dump_jsonl, write_listing
+from posttrack.output.records import Record
+from posttrack.output.terminal import make_console
+
+SHIFT_MARKS = {
+    "first": ("○", "first", "bold blue"),
+    "same": ("=", "same", "dim"),
+    "stronger": ("▲", "stronger", "bold green"),
+    "weaker": ("▼", "weaker", "bold red"),
+    "changed": ("◆", "changed", "bold yellow"),
+}
+
+
+def voice_note(record: Record, state: str) -> str:
+    """Say plainly whose words these are."""
+    whose = f"{state}'s" if state else "the state's"
+    if record["voice"] == "secondary":
+        return f"secondary: an analyst's account, not {whose} own words"
+    if record["voice"] == "reported":
+        return f"reported: {whose} own office reporting the speaker's words"
+    return f"primary: {whose} own words"
+
+
+def _level_bar(record: Record) -> str:
+    level, top = record.get("level"), record.get("scale_max")
+    if not isinstance(level, int) or not isinstance(top, int):
+        return ""
+    return "■" * level + "□" * max(top - level, 0) + f" {level}/{top}"
+
+
+def write_timeline(
+    topic: Record,
+    entries: list[Record],
+    state: str,
+    stream: IO[str],
+    *,
+    no_color: bool,
+    quotes: bool,
+) -> None:
+    """`show` for people: a vertical timeline that shows strength at a glance.
+
+    Each entry hangs off a rail: its date and a marker, then `│` down the lines below.
+    """
+    from rich.segment import Segment
+    from rich.text import Text
+
+    from posttrack.output.layout import Page
+
+    page = Page(make_console(stream, no_color))
+    head = Text()
+    head.append(safe(topic["title"]), "bold")
+    head.append(f"  {safe(topic['id'])}", "cyan")
+    page.paragraph(head)
+    page.paragraph(Text(safe(topic["description"]), "dim"))
+    if topic["scale"]:
+        scale = Text("scale: ", "dim")
+        for index, step in enumerate(topic["scale"]):
+            if index:
+                scale.append("  <  ", "dim")
+            scale.append(f"{step['level']} {safe(step['label'])}")
+        page.paragraph(scale)
+    if not entries:
+        page.paragraph(Text("no positions in this period", "italic"))
+        page.write()
+        return
+    page.blank()
+    gutter = max(len(e["date"]) for e in entries)
+    room = max(page.width - gutter - 3, 20)
+    page.crop = page.crop or gutter + 3 + room > page.width
+    # the rail below each entry's first line, the same segments every time
+    rail = (Segment(" " * (gutter + 1)), Segment("│", page.style("dim")), Segment(" "))
+    bold = page.style("bold")
+    for index, entry in enumerate(entries):
+        mark, word, style = SHIFT_MARKS[entry["shift"]]
+        title = Text()
+        title.append(f"{mark} {word}", style)
+        if bar := _level_bar(entry):
+            title.append(f"  {bar}", style)
+        title.append("  ")
+        title.append(safe(entry["stance"]), "bold")
+        source = Text()
+        source.append(safe(entry["source_title"]), "cyan")
+        source.append(f" ({safe(entry['source'])})", "dim")
+        voice_style = {"secondary": "magenta", "reported": "yellow"}.get(entry["voice"], "dim")
+        source.append(" · ")
+        source.append(voice_note(entry, state), voice_style)
+        lines: list[tuple[int, Text]] = [(0, title), (0, source)]
+        if entry["original"]:
+            lines.append((0, Text(f"reporting: {safe(entry['original'])}", "magenta")))
+        if entry["date_qualifier"]:
+            why = f": {safe(entry['date_note'])}" if entry["date_note"] else ""
+            lines.append((0, Text(f"date {entry['date_qualifier']}{why}", "dim")))
+        lines.append((0, Text(safe(entry["summary"]))))
+        if quotes:
+            for quote in entry["quotes"]:
+                where = quote["where"] + (f", line {quote['line']}" if quote["line"] else "")
+                line = Text("“", "dim")
+                line.append(safe(quote["text"]), "italic")
+                line.append("”  ", "dim")
+                line.append(safe(where), "dim")
+                lines.append((2, line))
+        first = True
+        for indent, text in lines:
+            for part in page.wrap(text, room - indent):
+                if first:
+                    label = Segment(safe(entry["date"]).ljust(gutter) + " ", bold)
+                    page.line(label, Segment("●", page.style(style)), " ", part)
+                    first = False
+                else:
+                    page.line(*rail, " " * indent, part)
+        if index < len(entries) - 1:
+            page.line(*rail[:2])
+    if any(e["date_qualifier"] for e in entries):
+        page.blank()
+        page.paragraph(Text(DATE_CAPTION, "dim"))
+    page.write()
+
+
+CHANGE_STYLES = {
+    "new": "bold blue",
+    "unchanged": "dim",
+    "changed": "bold yellow",
+    "stronger": "bold green",
+    "weaker": "bold red",
+    "absent": "bold magenta",
+}
+
+
+def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quotes: bool) -> None:
+    """`diff` for people: a compact side-by-side table, changes highlighted."""
+    from rich.text import Text
+
+    from posttrack.output import layout
+
+    start, end = document["from"], document["to"]
+
+    def side(record: Record | None, ops: list[Record], drop: str) -> Text:
+        if record is None:
+            return Text("no position", "dim italic")
+        text = Text()
+        text.append(f"{safe(record['date'])}  ", "bold")
+        if bar := _level_bar(record):
+            text.append(f"{bar}  ", "dim")
+        for index, op in enumerate(o for o in ops if o["op"] != drop):
+            if index:
+                text.append(" ")
+            style = {"delete": "red strike", "insert": "green"}.get(op["op"], "")
+            text.append(safe(op["text"]), style if len(ops) > 1 else "")
+        if record["voice"] != "primary":
+            text.append(
+                f"  ({record['voice']})", "magenta" if record["voice"] == "secondary" else "yellow"
+            )
+        if quotes and record["quotes"]:
+            first = record["quotes"][0]
+            text.append(f"\n“{safe(first['text'])}” {safe(first['where'])}", "dim italic")
+        return text
+
+    rows = []
+    for change in document["changes"]:
+        ops = change["stance_diff"]
+        label = Text(change["change"], CHANGE_STYLES[change["change"]])
+        if change["carried_forward"] and change["to"]:
+            label.append(f"\nnot restated;\nstated {safe(change['to']['date'])}", "dim")
+        rows.append(
+            [
+                Text(safe(change["topic"])),
+                side(change["from"], ops, "insert"),
+                side(change["to"], ops, "delete"),
+                label,
+            ]
+        )
+    columns = [
+        layout.Column("topic", style="cyan", no_wrap=True),
+        layout.Column(f"as of {safe(start)}", ratio=1),
+        layout.Column(f"as of {safe(end)}", ratio=1),
+        layout.Column("change", no_wrap=True),
+    ]
+    page = layout.Page(make_console(stream, no_color))
+    title = Text(f"Positions as of {safe(start)} and as of {safe(end)}", "bold")
+    layout.table(page, columns, rows, title=title, separate_rows=quotes)
+    page.write()
+
+
+def verdict_sentence(result: Record, state: str, min_score: float) -> str:
+    """Say plainly what was found, and whose words they are."""
+    matches = result["matches"]
+    if not matches:
+        return f"Not found: nothing scores {min_score:g} or more."
+    kind = {"verbatim": "Verbatim", "close": "A close match", "partial": "A partial match"}[
+        result["verdict"]
+    ]
+    places = f"{len(matches)} place{'s' if len(matches) > 1 else ''}"
+    voices = {m["voice"] for m in matches}
+    if voices == {None}:
+        return f"{kind}, in {places}."
+    whose = f"{state}'s" if state else "the state's"
+    others = [
+        text
+        for voice, text in (
+            ("reported", "a press release reporting the speaker"),
+            ("secondary", "an analyst's account"),
+        )
+        if voice in voices
+    ]
+    if "primary" in voices:
+        also = f", and in {' and '.join(others)}" if others else ""
+        return f"{kind}, in {whose} own words{also} ({places})."
+    return f"{kind}, but not in {whose} own words: only in {' and '.join(others)} ({places})."
+
+
+def write_citations(
+    results: Iterable[Record],
+    fmt: Format,
+    stream: IO[str],
+    *,
+    state: str,
+    no_color: bool,
+    batch: bool,
+    min_score: float,
+    exact_cells: bool = False,
+) -> None:
+    """`cite` in any format; `plain` is grep-style `path:line:col: score: span`.
+
+    plain, jsonl and table write each result as soon as it comes (a `cite -` batch
+    streams, and Ctrl-C keeps what was written); json, csv, tsv and md are one
+    document, written once every result is known."""
+    from posttrack.quotes.normalize import readable
+
+    if fmt is Format.table:
+        _write_citation_view(results, stream, state=state, no_color=no_color, min_score=min_score)
+    elif fmt in (Format.jsonl, Format.plain):
+        for result in results:
+            out = Chunks(stream)
+            if fmt is Format.jsonl:
+                out.add(dump_jsonl(result) + "\n")
+            for m in result["matches"] if fmt is Format.plain else ():
+                span = readable(m["text"]).strip()
+                out.add(
+                    safe(f"{m['path']}:{m['line']}:{m['column']}: {m['score']:g}: {span}") + "\n"
+                )
+            out.flush()
+            if batch:
+                stream.flush()
+    elif fmt is Format.json:
+        everything = list(results)
+        document = {"results": everything} if batch else everything[0]
+        stream.write(dump_json(document) + "\n")
+    else:
+        listing = Listing("matches", citation_rows(list(results)), CITE_COLUMNS)
+        write_listing(listing, fmt, stream, exact_cells=exact_cells)
+
+
+def _write_citation_view(
+    results: Iterable[Record], stream: IO[str], *, state: str, no_color: bool, min_score: float
+) -> None:
+    from rich.text import Text
+
+    from posttrack.output.layout import Page
+    from posttrack.quotes.normalize import readable
+
+    page = Page(make_console(stream, no_color))
+    styles = {
+        "verbatim": "bold green",
+        "close": "bold yellow",
+        "partial": "yellow",
+        "none": "bold red",
+    }
+    for number, result in enumerate(results):
+        if number:
+            page.blank()
+        head = Text("“", "dim")
+        head.append(safe(result["query"]), "italic")
+        head.append("”  ", "dim")
+        head.append(result["verdict"], styles[result["verdict"]])
+        page.paragraph(head)
+        page.paragraph(Text(verdict_sentence(result, state, min_score)))
+        for rank, match in enumerate(result["matches"], 1):
+            top = Text(f"{rank:>2}  ", "dim")
+            top.append(
+                f"{match['score']:g}", styles["verbatim" if match["verbatim"] else "partial"]
+            )
+            if match["source"]:
+                top.append("  ")
+                top.append(safe(match["source_title"] or match["source"]), "cyan")
+                top.append(f" · {safe(match['date'])} · ")
+                top.append(
+                    voice_note(match, state), "magenta" if match["voice"] == "secondary" else ""
+                )
+            lines = [top]
+            place = Text(f"{safe(match['path'])}:{match['line']}:{match['column']}", "dim")
+            if match["where"]:
+                place.append(f" · {safe(match['where'])}", "dim")
+            lines.append(place)
+            quoted = Text("…" if match["context_before"] else "", "dim")
+            quoted.append(safe(match["context_before"]), "dim")
+            quoted.append(safe(readable(match["text"]).strip()), "bold")
+            quoted.append(safe(match["context_after"]), "dim")
+            quoted.append("…" if match["context_after"] else "", "dim")
+            lines.append(quoted)
+            if match["positions"]:
+                lines.append(Text("cited by " + safe(positions_field(match)), "green"))
+            for line in lines:
+                page.paragraph(line, indent=4 if line is not top else 0)
+        page.write()  # each result as it comes: a batch streams
+    page.write()
