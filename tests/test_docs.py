@@ -103,3 +103,20 @@ def test_readme_export_example_is_real(cli: Callable[..., Result]) -> None:
     rows = [line.split("\t") for line in out.splitlines()[:5]]
     cut = "".join("\t".join(row[i] for i in fields) + "\n" for row in rows)
     assert _console_block("export --by quote -f tsv | cut -f1,3,4,8,21 | head -5") == cut
+
+
+def test_readme_library_examples_are_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's library examples run, against the shipped dataset, and print
+    what the README says they print."""
+    import doctest
+
+    monkeypatch.delenv("POSTTRACK_DATA", raising=False)
+    start = README.index("## Using it as a library")
+    section = README[start : README.index("\n## ", start + 1)]
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(section, {}, "README library examples", "README.md", 0)
+    assert len(test.examples) >= 10
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    failures: list[str] = []
+    runner.run(test, out=failures.append)
+    assert runner.failures == 0, "".join(failures)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from typing import NamedTuple
 
+from posttrack.dataset.snapshot import load
 from posttrack.errors import DataError, Problem
+from posttrack.model import Dataset
 
 
 class CheckOutcome(NamedTuple):
@@ -24,9 +26,6 @@ class CheckOutcome(NamedTuple):
 
 def check_dataset(data: str | os.PathLike[str] | None = None) -> CheckOutcome:
     """Validate the dataset and verify every quote (from the cache when nothing changed)."""
-    from posttrack.dataset.snapshot import load
-    from posttrack.quotes.verify import check_summary, count_errors
-
     try:
         loaded = load(data, check=True)
     except DataError as error:
@@ -35,3 +34,21 @@ def check_dataset(data: str | os.PathLike[str] | None = None) -> CheckOutcome:
     problems = loaded.problems or []
     errors = count_errors(problems)
     return CheckOutcome(problems, errors, check_summary(loaded.dataset, errors), True)
+
+
+def count_errors(problems: list[Problem]) -> int:
+    return sum(p.severity == "error" for p in problems)
+
+
+def check_summary(dataset: Dataset, errors: int) -> str:
+    """One line for people: what was checked and how it went."""
+    quotes = sum(len(p.quotes) for p in dataset.positions)
+    checked = (
+        f"{len(dataset.positions)} positions, {quotes} quotes, "
+        f"{len(dataset.sources)} sources, {len(dataset.topics)} topics"
+    )
+    return (
+        f"{checked}: {errors} problem(s)"
+        if errors
+        else f"{checked}: every quote found in its source"
+    )

@@ -154,9 +154,9 @@ def _shown(directory: str, name: str | None = None) -> str:
 
 
 def files_to_search(
-    paths: Sequence[Path] | None,
-    sources: Sequence[str] | None,
-    dataset: Dataset | None,
+    paths: Sequence[Path] | None = None,
+    sources: Sequence[str] | None = None,
+    dataset: Dataset | None = None,
     *,
     warn: Callable[[str], None] = _ignore,
 ) -> dict[str, Source | None]:

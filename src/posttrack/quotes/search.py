@@ -15,7 +15,7 @@ with a warning: a place is only claimed for text that earns its score.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import NamedTuple
 
@@ -639,18 +639,29 @@ def _attributed(
     return Cited(found.query, found.verdict, matches)
 
 
+def _no_progress(_: int) -> AbstractContextManager[Callable[[int], None]]:
+    return nullcontext(lambda _: None)
+
+
+def _warning(message: str) -> None:
+    import warnings
+
+    warnings.warn(message, stacklevel=3)
+
+
 def cite_all(
     quotes: Iterable[str],
     by_file: dict[str, Source | None],
-    cited_by: CitedBy | None,
+    cited_by: CitedBy | None = None,
     *,
-    limit: int,
-    min_score: float,
-    progress: Callable[[int], AbstractContextManager[Callable[[int], None]]],
-    warn: Callable[[str], None],
+    limit: int = 5,
+    min_score: float = MIN_SCORE,
+    progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] = _no_progress,
+    warn: Callable[[str], None] = _warning,
     report_invalid: bool = False,
 ) -> list[Cited]:
-    """Each quote's answer (all of `iter_citations`, for library users)."""
+    """Each quote's answer (all of `iter_citations`, for library users): what was
+    skipped, and why, is a Python warning unless `warn` is given."""
     return list(
         iter_citations(
             quotes,

@@ -95,21 +95,3 @@ def verify(dataset: Dataset) -> Verified:
 def run_check(dataset: Dataset) -> list[Problem]:
     """Every problem in a dataset that loaded."""
     return verify(dataset).problems
-
-
-def count_errors(problems: list[Problem]) -> int:
-    return sum(p.severity == "error" for p in problems)
-
-
-def check_summary(dataset: Dataset, errors: int) -> str:
-    """One line for people: what was checked and how it went."""
-    quotes = sum(len(p.quotes) for p in dataset.positions)
-    checked = (
-        f"{len(dataset.positions)} positions, {quotes} quotes, "
-        f"{len(dataset.sources)} sources, {len(dataset.topics)} topics"
-    )
-    return (
-        f"{checked}: {errors} problem(s)"
-        if errors
-        else f"{checked}: every quote found in its source"
-    )
