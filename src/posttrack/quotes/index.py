@@ -301,7 +301,7 @@ class Index:
         Raises ForeignIndex (an OSError) when the file at `path` is not posttrack's,
         OSError or sqlite3.Error when it cannot be opened: the caller then indexes in
         memory. `timeout` is how long to wait for another process's write lock.
-        `owned` says the directory is posttrack's own cache directory (see cachedir):
+        `owned` says the directory is posttrack's own cache directory (see config.cache_dir):
         whatever lies there under the index's name is then a damaged index, rebuilt."""
         self.path = path
         self._owned = owned
