@@ -35,7 +35,7 @@ def source_positions(dataset: Dataset) -> list[tuple[Source, int]]:
     return [(source, counts[source.id]) for source in dataset.sources.values()]
 
 
-# --- a topic's history, the position as of a date, the difference of two dates ---
+# --- a topic's history, and its position as of a date ------------------------
 
 SHIFTS = ("first", "same", "stronger", "weaker", "changed")
 

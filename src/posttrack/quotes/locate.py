@@ -1,5 +1,6 @@
-"""Locate quotes verbatim in a source's normalised text, and the closest passage
-where one is not."""
+"""Locate quotes in a source: everywhere a quote is verbatim in the normalised
+text, the closest passage where it is not, and which curated positions quote a
+given span (`CitedBy`)."""
 
 from __future__ import annotations
 
