@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from conftest import MINI, REPO, rewrite
-from posttrack.dataset import snapshot
+from posttrack.dataset import cache as copy_cache  # `cache` is the fixture
+from posttrack.dataset import codec, snapshot
 from posttrack.dataset.load import load_dataset
 
 Copy = Callable[..., Path]
@@ -276,9 +277,8 @@ def _join(copy: Path, head: dict[str, Any], parts: dict[str, Any], raw: dict[str
 
 def _sources_to(path: str) -> Callable[[dict[str, Any], dict[str, Any]], None]:
     def change(head: dict[str, Any], _: dict[str, Any]) -> None:
-        for source in head["sources"]:
-            source[11] = path
-            head["key"].get("files", {})[path] = [0, 0, 0, 0, 0]
+        head["sources"]["file"] = [path] * len(head["sources"]["file"])
+        head["key"].get("files", {})[path] = [0, 0, 0, 0, 0]
 
     return change
 
@@ -302,13 +302,13 @@ _CRAFTED = {  # what is changed, and the topic whose decoding meets it (None: on
         _sources_to(str(MINI.resolve() / ".." / "mini" / "positions.yaml")),
         "norms",
     ),
-    "a date's day 10^20": (_set("dates", 0, 1, 10**20), "norms"),
-    "a date ending before it starts": (_set("dates", 0, 2, 1), "norms"),
-    "a date's precision": (_set("dates", 0, 3, "week"), "norms"),
+    "a date's day 10^20": (_set("dates", "start", 0, 10**20), "norms"),
+    "a date ending before it starts": (_set("dates", "end", 0, 1), "norms"),
+    "a date's precision": (_set("dates", "precision", 0, "week"), "norms"),
     "a position count of 10^12": (_set("count", 10**12), "norms"),
     "a title that is a number": (_set("title", 7), "norms"),
-    "a source without its kind": (_set("sources", 0, 4, None), "norms"),
-    "a source's date out of range": (_set("sources", 0, 3, 99), "norms"),
+    "a source without its kind": (_set("sources", "kind", 0, None), "norms"),
+    "a source's date out of range": (_set("sources", "issued", 0, 99), "norms"),
     "a topic's part out of the file": (_set("parts", "norms", [0, 10**9]), "norms"),
     "a key whose files are a list": (_set("key", "files", []), "norms"),
     "a key naming a file with a NUL": (_set("key", "files", "a\u0000b", [1, 2, 3, 4, 5]), "norms"),
@@ -394,8 +394,7 @@ def test_a_source_through_a_link_out_of_the_dataset_is_never_read(
     link.symlink_to(secret)
     copy = _copy_in(cache)
     head, parts = _split(copy)
-    for source in head["sources"]:
-        source[11] = str(link)
+    head["sources"]["file"] = [str(link)] * len(head["sources"]["file"])
     info = os.lstat(link)  # as a forger would write it
     head["key"]["files"][str(link)] = [
         info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev
@@ -418,7 +417,7 @@ def test_the_repro_s1_cites_no_file_outside_the_dataset(
     _join(copy, head, parts, {})
     result = cli("cite", "root:x:0:0", "-f", "plain")
     assert "/etc/passwd" not in result.out
-    _set("dates", 0, 1, 10**20)(head, parts)
+    _set("dates", "start", 0, 10**20)(head, parts)
     _join(copy, head, parts, {})
     assert cli("show", "binding").code == 0
 
@@ -447,7 +446,7 @@ def package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     here.mkdir()
     for module in Path(snapshot.__file__).parent.glob("*.py"):
         (here / module.name).write_bytes(module.read_bytes())
-    monkeypatch.setattr(snapshot, "_PACKAGE", str(here))
+    monkeypatch.setattr(copy_cache, "_PACKAGE", str(here))
     return here
 
 
@@ -508,7 +507,7 @@ def test_another_pyyaml_rebuilds_the_copy(
 def test_code_that_is_not_files_goes_without_the_cache(
     cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, parses: list[Path]
 ) -> None:
-    monkeypatch.setattr(snapshot, "_PACKAGE", str(tmp_path / "app.pyz" / "posttrack"))
+    monkeypatch.setattr(copy_cache, "_PACKAGE", str(tmp_path / "app.pyz" / "posttrack"))
     for _ in range(2):
         assert snapshot.load(MINI, check=True).dataset == load_dataset(MINI)
         assert snapshot.load(MINI).topic("norms")[0].positions
@@ -518,5 +517,6 @@ def test_code_that_is_not_files_goes_without_the_cache(
 
 def test_no_assert_stands_for_a_check() -> None:
     # python -O strips them (CODE-REVIEW 6.14)
-    tree = ast.parse(Path(snapshot.__file__).read_text(encoding="utf-8"))
-    assert not [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+    for module in (snapshot, copy_cache, codec):
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        assert not [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert)]
