@@ -371,6 +371,65 @@ def test_a_crafted_copy_is_rebuilt_from_the_files(
     assert len(parses) == 2  # and the rebuilt copy is taken
 
 
+def _wrong(types: frozenset[type]) -> Any:
+    """A value of none of these types (True is no int: a bool is stored as `true`)."""
+    return next(v for v in (True, "7", 7, None, [], {}) if type(v) not in types)
+
+
+def _stored_fields(shape: codec.Spec) -> list[tuple[str, codec.Field]]:
+    return [(n, f) for n, f in zip(shape.names, shape.fields, strict=True) if f.stored]
+
+
+# every stored field of every model, where it is in the copy of the mini dataset
+_TABLES = {
+    "dates": (codec._DATE, lambda head, _: head["dates"]),
+    "sources": (codec._SOURCE, lambda head, _: head["sources"]),
+    "topics": (codec._TOPIC, lambda head, _: head["topics"]),
+    "a topic's scale": (codec._LEVEL, lambda head, _: head["topics"]["scale"][0]),
+    "positions": (codec._POSITION, lambda _, parts: parts["binding-instrument"]),
+    "quotes": (codec._QUOTE, lambda _, parts: parts["binding-instrument"]["quote"]),
+}
+
+
+@pytest.mark.parametrize(
+    ("table", "name"),
+    [(t, n) for t, (shape, _) in _TABLES.items() for n, _ in _stored_fields(shape)],
+)
+def test_a_stored_value_of_the_wrong_type_is_rebuilt(
+    cache: Path, parses: list[Path], table: str, name: str
+) -> None:
+    expected = snapshot.load(MINI)
+    whole, lines = expected.dataset, expected.lines
+    copy = _copy_in(cache)
+    head, parts = _split(copy)
+    shape, where = _TABLES[table]
+    values = where(head, parts)
+    assert values[name], "a column with a value to change"
+    values[name][0] = _wrong(dict(_stored_fields(shape))[name].types)
+    _join(copy, head, parts, {})
+    loaded = snapshot.load(MINI)
+    assert (loaded.dataset, loaded.lines) == (whole, lines)
+    assert len(parses) == 2  # rebuilt
+    assert snapshot.load(MINI).dataset == whole
+    assert len(parses) == 2  # and the rebuilt copy is taken
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _stored_fields(codec._PROBLEM)])
+def test_a_stored_problem_of_the_wrong_type_is_rebuilt(
+    cache: Path, dataset_copy: Copy, parses: list[Path], name: str
+) -> None:
+    data = dataset_copy()
+    rewrite(data, "where: para 2(a)", "where: para 3")
+    problems = snapshot.load(data, check=True).problems
+    assert problems
+    copy = _copy_in(cache)
+    head, parts = _split(copy)
+    head["problems"]["items"][name][0] = _wrong(dict(_stored_fields(codec._PROBLEM))[name].types)
+    _join(copy, head, parts, {})
+    assert snapshot.load(data, check=True).problems == problems
+    assert len(parses) == 2
+
+
 def test_a_part_nested_deeper_than_the_parser_goes_is_rebuilt(
     cache: Path, parses: list[Path]
 ) -> None:
