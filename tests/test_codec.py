@@ -140,6 +140,13 @@ def test_a_spec_naming_no_field_fails_loudly() -> None:
         codec.spec(Quote, {**codec._QUOTE_FIELDS, "weight": codec.NUMBER})
 
 
+def test_a_field_neither_stored_nor_made_fails_loudly() -> None:
+    with pytest.raises(TypeError, match=r"nothing makes \['weight'\]"):
+        codec.spec(
+            _LongerQuote, {**codec._QUOTE_FIELDS, "weight": codec.Field(codec._INT, stored=False)}
+        )
+
+
 def test_a_new_field_is_stored_by_its_one_spec_entry() -> None:
     shape = codec.spec(_LongerQuote, {**codec._QUOTE_FIELDS, "weight": codec.LINE})
     records = [_LongerQuote("a", "b", 1, 2, 3), _LongerQuote("c", "d")]

@@ -120,7 +120,9 @@ class Spec(NamedTuple):
     model: type[tuple[Any, ...]]
     names: tuple[str, ...]
     fields: tuple[Field, ...]
-    rule: Callable[[dict[str, Sequence[Any]]], None] | None  # a check across fields
+    # a check across fields, given the decoded columns by name (each it reads must be
+    # decoded to a list, not an iterator it would use up)
+    rule: Callable[[dict[str, Sequence[Any]]], None] | None
 
 
 def spec(
@@ -138,6 +140,9 @@ def spec(
             f"the stored {model.__name__}: no spec for its field(s) {missing}, "
             f"a spec for no field of it {unknown}: say in codec.py how each is stored"
         )
+    made = [name for name, field in fields.items() if not field.stored and field.decode is None]
+    if made:
+        raise TypeError(f"the stored {model.__name__}: nothing makes {made}, which are not stored")
     return Spec(model, names, tuple(fields[name] for name in names), rule)
 
 
