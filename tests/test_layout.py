@@ -1,4 +1,5 @@
-"""The terminal layout: lines break where rich breaks them, and a table fits its terminal."""
+"""The terminal layout of show's timeline and cite's view: lines break where rich
+breaks them, a long page goes out as it is made, and a long text is cut in linear work."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -104,71 +104,6 @@ def test_the_one_cell_characters_are_one_cell_for_rich() -> None:
     chars = [chr(c) for start, end in ranges for c in range(ord(start), ord(end) + 1)]
     assert len(chars) > 1000
     assert [c for c in chars if cell_len(c) != 1] == []
-
-
-def _render(
-    width: int, columns: list[layout.Column], rows: list[list[str]], title: Text | None = None
-) -> str:
-    stream = io.StringIO()
-    page = layout.Page(_console(width, stream))
-    layout.table(page, columns, [[Text(c) for c in row] for row in rows], title=title)
-    page.write()
-    return stream.getvalue()
-
-
-ROWS = [
-    ["binding-instrument", "A legally binding instrument is essential to close the gaps", "5"],
-    ["ihl", "Applying international humanitarian law is difficult", "12"],
-]
-COLUMNS = [
-    layout.Column("id", no_wrap=True),
-    layout.Column("stance"),
-    layout.Column("n", right=True),
-]
-
-
-@pytest.mark.parametrize("width", [30, 40, 60, 80, 200])
-def test_a_table_fits_its_terminal_and_loses_no_word(width: int) -> None:
-    out = _render(width, COLUMNS, ROWS)
-    lines = out.splitlines()
-    assert all(cell_len(line) <= width for line in lines)
-    assert all(line == line.rstrip() for line in lines)
-    words = " ".join(" ".join(row) for row in ROWS).split()
-    if width >= 60:  # room for every word whole
-        assert all(word in out for word in words)
-        assert "binding-instrument" in out  # a no_wrap column is not folded
-
-
-def test_a_table_looks_like_a_simple_head_box() -> None:
-    out = _render(80, COLUMNS, ROWS, title=Text("Title"))
-    assert out.splitlines() == [
-        "Title",
-        "",
-        "  id                   stance                                                n",
-        " " + "─" * 78,
-        "  binding-instrument   A legally binding instrument is essential to close    5",
-        "                       the gaps",
-        "  ihl                  Applying international humanitarian law is           12",
-        "                       difficult",
-        "",
-    ]
-
-
-def test_ratio_columns_share_the_whole_width() -> None:
-    columns = [
-        layout.Column("a", no_wrap=True),
-        layout.Column("b", ratio=1),
-        layout.Column("c", ratio=1),
-    ]
-    widths = layout.column_widths(columns, [[Text("x"), Text("y"), Text("z")]], 50)
-    assert (widths[0], sum(widths)) == (1, 50)
-    assert abs(widths[1] - widths[2]) <= 1
-
-
-def test_too_narrow_a_table_folds_wrapping_columns_before_no_wrap_ones() -> None:
-    widths = layout.column_widths(COLUMNS, [[Text(c) for c in row] for row in ROWS], 40)
-    assert widths[0] == len("binding-instrument")
-    assert sum(widths) <= 40
 
 
 def test_a_long_page_goes_out_as_it_is_made() -> None:

@@ -172,12 +172,12 @@ def write_listing(
 def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
     from rich.text import Text
 
-    from posttrack.output import layout
+    from posttrack.output import tables
     from posttrack.output.terminal import make_console
 
     shown = [c for c in listing.columns if c.table]
     columns = [
-        layout.Column(
+        tables.Column(
             c.header,
             style=c.style,
             no_wrap=c.no_wrap,
@@ -187,15 +187,15 @@ def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
         for c in shown
     ]
     rows = [[Text(safe(c.human(record))) for c in shown] for record in listing.records]
-    page = layout.Page(make_console(stream, no_color))
-    layout.table(
-        page,
+    console = make_console(stream, no_color)
+    drawn = tables.table(
         columns,
         rows,
+        console.width,
         title=Text(safe(listing.title), "bold") if listing.title else None,
         caption=Text(safe(listing.caption), "dim italic") if listing.caption else None,
     )
-    page.write()
+    console.print(drawn)
 
 
 def write_lines(lines: Sequence[str], stream: IO[str]) -> None:

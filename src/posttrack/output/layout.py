@@ -1,19 +1,22 @@
-"""Where the lines break in what a person sees: wrapping, a table, a page.
+"""Where the lines break in `show`'s timeline and `cite`'s view: wrapping and a page.
 
 rich styles and writes everything posttrack shows on a terminal; this module
-only decides what goes on each line. rich's own layout (Table, Padding, Group)
-measures each renderable in several passes: at 200 timeline entries that took
-175 ms, more than the rest of the command, against 40 ms here in colour. So
-each paragraph is rendered and wrapped once, breaking where rich's `Text.wrap`
-breaks, and the lines go to the console in large batches of segments.
+only decides what goes on each line, because rich's own layout (Table, Padding,
+Group) measures each renderable in several passes. `make bench`'s case shows
+it: `show topic-07 -f table` at 10,000 positions (a 200-entry timeline) takes
+164 ms, 2.3x the typer baseline, drawn by `Page`; drawn by rich's `Table.grid`
+with a `Group` of paragraphs per entry it takes 286 ms, 4.0x, over the 3x
+budget. So each paragraph is rendered and wrapped once, breaking where rich's
+`Text.wrap` breaks, and the lines go to the console in large batches of
+segments. Tables are rich's own (`tables`): they stay within their budgets.
 
-Imported only by render's functions for a terminal, never at start-up.
+Imported only by the terminal views, never at start-up.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from rich.cells import cell_len, chop_cells
@@ -62,16 +65,6 @@ def _breaks(plain: str, width: int) -> list[int]:
     return breaks
 
 
-def width_of(text: Text) -> int:
-    """The widest line of the text, in cells."""
-    return max(cell_len(line) for line in text.plain.split("\n"))
-
-
-def _narrowest(text: Text) -> int:
-    """The width below which a word would have to be folded."""
-    return max((cell_len(word) for word in text.plain.split()), default=0)
-
-
 class Line(NamedTuple):
     """One line of a wrapped text: its styled segments and its width in cells."""
 
@@ -118,7 +111,12 @@ def _rstripped(segments: list[Segment]) -> Line:
 
 
 class Page:
-    """Lines of styled text for one console, written in batches."""
+    """Lines of styled text for one console, written in batches.
+
+    Hand-written for `show`'s long timeline, which rich's layout draws over its
+    budget (the module's docstring has the figures); `cite`'s view, a few short
+    paragraphs a result, uses it too, for its indents and streaming write.
+    """
 
     def __init__(self, console: Any) -> None:
         self.console = console
@@ -198,128 +196,3 @@ class Page:
         # cropped to the console as rich crops what it prints, should a line not fit
         self.console.print(Segments(self._segments), crop=self.crop)
         self._segments = []
-
-
-class Column(NamedTuple):
-    """A table's column: its header, and how its cells are styled, wrapped and sized."""
-
-    header: str
-    style: str = ""
-    no_wrap: bool = False
-    min_width: int | None = None
-    right: bool = False  # right-justified (numbers)
-    ratio: int | None = None  # shares the room left over with the other ratio columns
-
-
-def _shrink(widths: list[int], floors: list[int], excess: int) -> int:
-    """Take up to `excess` cells from the widest columns first, none below its
-    floor; return what could not be taken."""
-    while excess > 0:
-        able = [i for i, w in enumerate(widths) if w > floors[i]]
-        if not able:
-            break
-        top = max(widths[i] for i in able)
-        widest = [i for i in able if widths[i] == top]
-        below = max([widths[i] for i in able if widths[i] < top] + [max(floors[i] for i in widest)])
-        step = min(top - below, -(-excess // len(widest)))
-        for i in widest:
-            if excess > 0:
-                taken = min(step, excess)
-                widths[i] -= taken
-                excess -= taken
-    return excess
-
-
-def column_widths(
-    columns: Sequence[Column], rows: Sequence[Sequence[Text]], room: int
-) -> list[int]:
-    """Each column's width so that the table fits `room` cells of content.
-
-    A column is as wide as its widest cell; with ratio columns the table fills
-    the room, which they share. Too wide a table narrows its widest wrapping
-    columns first, to their longest word, then to 8 cells, folding words; then
-    any column.
-    """
-    natural, floors = [], []
-    for index, column in enumerate(columns):
-        cells = [Text(column.header), *(row[index] for row in rows)]
-        widest = max(width_of(cell) for cell in cells)
-        natural.append(widest)
-        if column.no_wrap:
-            floors.append(widest)
-        else:
-            floors.append(max([column.min_width or 0, *(_narrowest(cell) for cell in cells)]))
-    widths = [max(n, c.min_width or 0) for n, c in zip(natural, columns, strict=True)]
-    shared = [i for i, c in enumerate(columns) if c.ratio]
-    if shared:
-        rest = room - sum(w for i, w in enumerate(widths) if i not in shared)
-        ratios = [columns[i].ratio or 0 for i in shared]
-        parts = [max(rest, 0) * r // sum(ratios) for r in ratios]
-        for k in range(max(rest, 0) - sum(parts)):
-            parts[k % len(parts)] += 1
-        for i, part in zip(shared, parts, strict=True):
-            widths[i] = max(part, floors[i])
-    excess = _shrink(widths, floors, sum(widths) - room)
-    if excess > 0:  # fold long words in the wrapping columns, to a point
-        narrow = [w if c.no_wrap else min(w, 8) for w, c in zip(widths, columns, strict=True)]
-        excess = _shrink(widths, narrow, excess)
-    if excess > 0:  # then fold anything
-        _shrink(widths, [1] * len(widths), excess)
-    return widths
-
-
-def table(
-    page: Page,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[Text]],
-    *,
-    title: Text | None = None,
-    caption: Text | None = None,
-    separate_rows: bool = False,
-) -> None:
-    """A table drawn as rich's SIMPLE_HEAD box draws one: a rule under the bold
-    headers, a blank line above and below, columns three spaces apart."""
-    count = len(columns)
-    room = page.width - 3 * count - 1
-    widths = column_widths(columns, rows, room)
-    page.crop = page.crop or sum(widths) > room
-    inner = sum(widths) + 3 * count - 1  # from the first column's padding to the last's
-    if title is not None:
-        page.paragraph(title, width=inner + 2)
-    page.blank()
-    _row(page, columns, widths, [Text(c.header, "bold") for c in columns])
-    page.line(" " + "─" * inner)
-    for index, row in enumerate(rows):
-        if separate_rows and index:
-            page.blank()
-        styled = []
-        for column, cell in zip(columns, row, strict=True):
-            if column.style:
-                styled.append(cell.copy())
-                styled[-1].stylize_before(column.style)
-            else:
-                styled.append(cell)
-        _row(page, columns, widths, styled)
-    page.blank()
-    if caption is not None:
-        page.paragraph(caption, width=inner + 2)
-
-
-def _row(page: Page, columns: Sequence[Column], widths: list[int], cells: list[Text]) -> None:
-    """One row: each cell wrapped to its column's width, their lines side by side."""
-    wrapped = [page.wrap(cell, width) for cell, width in zip(cells, widths, strict=True)]
-    empty = Line([], 0)
-    for number in range(max(len(lines) for lines in wrapped)):
-        here = [lines[number] if number < len(lines) else empty for lines in wrapped]
-        # up to the last cell with text on this line: no trailing spaces
-        last = max((i for i, line in enumerate(here) if line.cells), default=0)
-        pieces: list[Line | str] = [" "]
-        for index in range(last + 1):
-            line, width = here[index], widths[index]
-            gap = " " * (width - line.cells)
-            pieces.append("   " if index else " ")
-            if columns[index].right:
-                pieces += [gap, line]
-            else:
-                pieces += [line] if index == last else [line, gap]
-        page.line(*pieces)

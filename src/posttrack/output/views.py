@@ -145,7 +145,7 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
     """`diff` for people: a compact side-by-side table, changes highlighted."""
     from rich.text import Text
 
-    from posttrack.output import layout
+    from posttrack.output import tables
 
     start, end = document["from"], document["to"]
 
@@ -185,15 +185,14 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
             ]
         )
     columns = [
-        layout.Column("topic", style="cyan", no_wrap=True),
-        layout.Column(f"as of {safe(start)}", ratio=1),
-        layout.Column(f"as of {safe(end)}", ratio=1),
-        layout.Column("change", no_wrap=True),
+        tables.Column("topic", style="cyan", no_wrap=True),
+        tables.Column(f"as of {safe(start)}", ratio=1),
+        tables.Column(f"as of {safe(end)}", ratio=1),
+        tables.Column("change", no_wrap=True),
     ]
-    page = layout.Page(make_console(stream, no_color))
+    console = make_console(stream, no_color)
     title = Text(f"Positions as of {safe(start)} and as of {safe(end)}", "bold")
-    layout.table(page, columns, rows, title=title, separate_rows=quotes)
-    page.write()
+    console.print(tables.table(columns, rows, console.width, title=title, separate_rows=quotes))
 
 
 def verdict_sentence(result: Record, state: str, min_score: float) -> str:

@@ -1,0 +1,283 @@
+"""Tables for people (listings and diff's side-by-side table), drawn by rich's Table:
+they fit the terminal, lose no word, keep their look, and never read data as markup."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from posttrack.output import columns, tables
+from posttrack.output.escape import safe
+from posttrack.output.formats import Column, Format, Listing, write_listing
+from posttrack.output.views import write_diff_table
+
+# words and runs of spaces, with wide (CJK, emoji) and combining characters
+WORDS = st.lists(
+    st.one_of(
+        st.text(alphabet="abcdefghij-,.;", min_size=1, max_size=30),
+        st.text(alphabet="漢字テキスト😀é\u0301", min_size=1, max_size=12),
+        st.sampled_from([" ", "  ", "   "]),
+    ),
+    max_size=20,
+).map("".join)
+WIDTHS = st.integers(min_value=40, max_value=160)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@contextmanager
+def _width(width: int) -> Iterator[None]:
+    with mock.patch.dict(os.environ, {"COLUMNS": str(width)}):
+        yield
+
+
+_ANSI = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def _listing_table(listing: Listing, width: int, *, no_color: bool = True) -> str:
+    """The table as a terminal shows it; with `no_color`, without its (bold, dim) styles."""
+    stream = _Terminal()
+    with _width(width):
+        write_listing(listing, Format.table, stream, no_color=no_color)
+    return _ANSI.sub("", stream.getvalue()) if no_color else stream.getvalue()
+
+
+def _diff_table(document: dict[str, Any], width: int, *, quotes: bool = False) -> str:
+    stream = _Terminal()
+    with _width(width):
+        write_diff_table(document, stream, no_color=True, quotes=quotes)
+    return _ANSI.sub("", stream.getvalue())
+
+
+def _letters(*texts: str) -> Counter[str]:
+    """Every character but spaces and the rule's, counted: what a crop or an ellipsis changes."""
+    return Counter(c for text in texts for c in text if not c.isspace() and c != "─")
+
+
+def _fits(out: str, width: int) -> None:
+    assert all(cell_len(line) <= width for line in out.splitlines())
+
+
+TITLE_COLUMNS = [c for c in columns.TOPIC_COLUMNS if c.table]
+
+
+def _topics(rows: list[tuple[str, str, str]]) -> Listing:
+    records = [
+        {"id": i, "title": t, "positions": n, "first": "2020", "last": "2024-07-11", "aliases": a}
+        for i, (t, a, n) in enumerate(rows)
+        for i in [f"topic-{i}"]
+    ]
+    return Listing("topics", records, columns.TOPIC_COLUMNS, title="Topics", caption="a caption")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(WORDS, WORDS, st.integers(0, 10**6)), min_size=1, max_size=4), WIDTHS)
+def test_a_listing_fits_its_terminal_and_loses_no_word(
+    rows: list[tuple[str, str, int]], width: int
+) -> None:
+    listing = _topics([(t, a, str(n)) for t, a, n in rows])
+    out = _listing_table(listing, width)
+    _fits(out, width)
+    shown = [safe(c.human(r)) for r in listing.records for c in TITLE_COLUMNS]
+    headers = [c.header for c in TITLE_COLUMNS]
+    assert _letters(out) == _letters("Topics", "a caption", *headers, *shown)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(WORDS, WORDS, WORDS), min_size=1, max_size=3), WIDTHS)
+def test_export_with_its_many_columns_fits_and_loses_no_word(
+    rows: list[tuple[str, str, str]], width: int
+) -> None:
+    records = [
+        {"topic": f"topic-{n}", "date": "2021-12-13", "source": s, "level": 3, "stance": t}
+        | {"quotes": [{"where": w, "quote": "", "line": None}]}
+        for n, (s, t, w) in enumerate(rows)
+    ]
+    listing = Listing("positions", records, columns.EXPORT_POSITION_COLUMNS)
+    out = _listing_table(listing, width)
+    _fits(out, width)
+    shown = [c for c in columns.EXPORT_POSITION_COLUMNS if c.table]
+    cells = [safe(c.human(r)) for r in records for c in shown]
+    assert _letters(out) == _letters(*(c.header for c in shown), *cells)
+
+
+def _side(date: str, stance: str, voice: str = "primary", quote: str = "") -> dict[str, Any]:
+    quotes = [{"text": quote, "where": "para 2"}] if quote else []
+    return {"date": date, "level": 2, "scale_max": 4, "stance": stance, "voice": voice} | {
+        "quotes": quotes
+    }
+
+
+def _document(rows: list[tuple[str, str, str]], carried: bool = False) -> dict[str, Any]:
+    changes = []
+    for number, (before, after, quote) in enumerate(rows):
+        ops = [{"op": "delete", "text": before}, {"op": "insert", "text": after}]
+        changes.append(
+            {
+                "topic": f"topic-{number}",
+                "change": "changed",
+                "from": _side("2020", before, quote=quote),
+                "to": _side("2024-07-11", after, "secondary", quote),
+                "carried_forward": carried,
+                "stance_diff": ops,
+            }
+        )
+    return {"from": "2020", "to": "2024", "changes": changes}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(WORDS, WORDS, WORDS), min_size=1, max_size=3), WIDTHS, st.booleans())
+def test_the_diff_table_fits_its_terminal_and_loses_no_word(
+    rows: list[tuple[str, str, str]], width: int, quotes: bool
+) -> None:
+    out = _diff_table(_document(rows, carried=True), width, quotes=quotes)
+    _fits(out, width)
+    words = [w for before, after, quote in rows for w in (before, after, quote if quotes else "")]
+    for number in range(len(rows)):
+        words += [f"topic-{number}", "changed", "not restated;", "stated 2024-07-11"]
+    words += ["Positions as of 2020 and as of 2024", "topic", "as of 2020", "as of 2024"]
+    words += ["change", "(secondary)"]
+    missing = _letters(*words) - _letters(out)
+    assert not missing
+    assert "…" not in out
+
+
+ROWS = [("Binding instrument", "treaty; convention", "5"), ("Norms", "rules", "12")]
+
+
+def _lines(out: str) -> list[str]:
+    return [line.rstrip() for line in out.splitlines()]
+
+
+def test_a_listing_looks_like_a_simple_head_box() -> None:
+    lines = _lines(_listing_table(_topics(ROWS), 100))
+    assert lines[0] == "Topics"
+    header = lines[2]
+    assert header.split() == ["id", "title", "n", "dates", "aliases"]
+    assert set(lines[3].strip()) == {"─"}  # a rule under the headers
+    assert lines[-1] == "a caption"
+    first, second = lines[4], lines[5]
+    # numbers right-justified under their header
+    assert first.index("5") == second.index("12") + 1 == header.index("n")
+    assert header.index("aliases") - header.index("title") >= 18  # title's min_width
+    assert "topic-0" in first  # a no_wrap column whole
+
+
+def _styled(out: str) -> dict[str, set[str]]:
+    """Each run of text drawn in colour, stripped, with the SGR codes it was drawn in."""
+    runs: dict[str, set[str]] = {}
+    codes: set[str] = set()
+    for index, part in enumerate(_ANSI.split(out)):
+        if index % 2:
+            codes = set() if part in ("", "0") else codes | set(part.split(";"))
+        elif part.strip():
+            runs.setdefault(part.strip(), set()).update(codes)
+    return runs
+
+
+def test_headers_are_bold_the_title_bold_and_the_caption_dim_italic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    out = _listing_table(_topics(ROWS), 100, no_color=False)
+    runs = _styled(out)
+    for header in ("id", "title", "n", "dates", "aliases"):
+        assert "1" in runs[header]
+    assert "1" in runs["Topics"]
+    assert {"2", "3"} <= runs["a caption"]
+    assert "36" in runs["topic-0"]  # the id column's style: bold cyan
+    assert "─" * 20 in out
+
+
+def test_data_that_looks_like_markup_shows_as_it_is() -> None:
+    hostile = "[bold]x[/] :smile: [link=http://e.x]y[/link]"
+    listing = _topics([(hostile, hostile, "1")])._replace(title=hostile, caption=hostile)
+    out = _listing_table(listing, 160)
+    assert out.count(hostile) == 4  # title, caption and two cells
+    assert "😄" not in out
+    document = _document([(hostile, ":smile:", "")])
+    document["to"] = "[bold]2024[/]"
+    diffed = _diff_table(document, 160)
+    assert hostile in diffed
+    assert ":smile:" in diffed
+    assert "as of [bold]2024[/]" in diffed  # a header from the data
+    assert "😄" not in diffed
+
+
+def test_the_diff_tables_two_sides_share_the_width() -> None:
+    out = _diff_table(_document([("short", "a somewhat longer stance than the other", "")]), 100)
+    header = next(line for line in out.splitlines() if "topic" in line)
+    start, end, change = (header.index(h) for h in ("as of 2020", "as of 2024", "change"))
+    assert abs((end - start) - (change - end)) <= 1
+    rule = next(line for line in out.splitlines() if "─" in line)
+    assert cell_len(rule.rstrip()) == 99  # the table fills the terminal
+
+
+def test_diff_quotes_put_a_blank_line_between_rows() -> None:
+    document = _document([("one", "two", "a quote"), ("three", "four", "another")])
+    body = _lines(_diff_table(document, 100, quotes=True))
+    second = next(i for i, line in enumerate(body) if "topic-1" in line)
+    assert body[second - 1] == ""
+    assert any("“a quote” para 2" in line for line in body)
+    plain = _lines(_diff_table(document, 100))
+    second = next(i for i, line in enumerate(plain) if "topic-1" in line)
+    assert "topic-0" in plain[second - 1] or plain[second - 1].strip()
+
+
+NARROW = [
+    tables.Column("id", no_wrap=True),
+    tables.Column("stance", min_width=30),
+    tables.Column("n", right=True),
+]
+
+
+def test_min_width_holds_only_while_no_column_must_narrow() -> None:
+    from rich.text import Text
+
+    rows = [[Text("binding-instrument"), Text("A legally binding instrument"), Text("5")]]
+    assert tables.fitted(NARROW, rows, 60) == NARROW
+    assert [c.min_width for c in tables.fitted(NARROW, rows, 40)] == [None, None, None]
+
+
+def test_a_too_narrow_table_folds_wrapping_columns_before_no_wrap_ones() -> None:
+    from rich.text import Text
+
+    rows = [[Text("binding-instrument"), Text("A legally binding instrument"), Text("5")]]
+    assert [c.no_wrap for c in tables.fitted(NARROW, rows, 28)] == [True, False, False]
+    # 18 + 8 + 1 cells do not fit 20: the id column folds too
+    assert [c.no_wrap for c in tables.fitted(NARROW, rows, 20)] == [False, False, False]
+
+
+def test_a_topic_too_long_for_a_line_is_folded_not_cropped() -> None:
+    long = "x" * 150
+    out = _listing_table(_topics([("Title", "alias", "1")]), 60)
+    assert "topic-0" in out
+    listing = _topics([("Title", "alias", "1")])
+    listing.records[0]["id"] = long
+    out = _listing_table(listing, 60)
+    _fits(out, 60)
+    assert out.count("x") == 150
+
+
+def test_the_table_columns_are_the_listings_table_columns() -> None:
+    """Columns left out of the table (`table=False`) stay out of it."""
+    hidden = [Column("secret", "secret", table=False)]
+    listing = Listing("rows", [{"id": "a", "secret": "hidden"}], [Column("id", "id"), *hidden])
+    out = _listing_table(listing, 80)
+    assert "hidden" not in out
+    assert "a" in out
