@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from typing import NamedTuple
 
-from posttrack.dataset.snapshot import load
 from posttrack.errors import DataError, Problem
 from posttrack.model import Dataset
 
@@ -26,6 +25,8 @@ class CheckOutcome(NamedTuple):
 
 def check_dataset(data: str | os.PathLike[str] | None = None) -> CheckOutcome:
     """Validate the dataset and verify every quote (from the cache when nothing changed)."""
+    from posttrack.dataset.snapshot import load  # here: only `check` needs it
+
     try:
         loaded = load(data, check=True)
     except DataError as error:
