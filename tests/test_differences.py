@@ -351,6 +351,21 @@ def test_explain_words_the_first_meaning_bearing_difference() -> None:
     )
 
 
+def test_explain_gives_both_sides_the_same_context() -> None:
+    # the passage starts a word before the quote: that word is no context of the quote's
+    source = "view that it is essential to develop"
+    quote = "it is not essential to develop"
+    assert explain(quote, source, differences(quote, source)) == (
+        "Not what the source says: it says 'it is essential', the quote says 'it is not essential'."
+    )
+
+
+def test_empty_sides() -> None:
+    assert differences("", "States should refrain") == []
+    assert differences("…", "States should refrain") == []
+    assert why("States should refrain", "") == ["modal"]  # all invented, a modal first
+
+
 def test_explain_says_nothing_when_the_meaning_is_kept() -> None:
     assert (
         explain(

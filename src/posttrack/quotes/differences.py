@@ -786,27 +786,37 @@ def meaningful(diffs: Sequence[Difference]) -> bool:
     return any(d.meaning for d in diffs)
 
 
-def _phrase(text: str, tokens: list[_Token], span: tuple[int, int]) -> str:
-    """The words of `span` with a little context: on each side, up to the nearest word
-    that is not a function word (at most three words)."""
+class _Around(NamedTuple):
+    """A difference's words among a text's tokens, and how much context each side
+    would take: up to the nearest word that is not a function word (at most three)."""
+
+    first: int
+    last: int
+    before: int
+    after: int
+
+
+def _around(tokens: list[_Token], span: tuple[int, int]) -> _Around:
     inside = [k for k, t in enumerate(tokens) if span[0] <= t.word.start and t.word.end <= span[1]]
     if inside:
         first, last = inside[0], inside[-1]
     else:
         first = next((k for k, t in enumerate(tokens) if t.word.start >= span[1]), len(tokens))
         last = first - 1
-    for _ in range(3):
-        if first == 0:
+    before = after = 0
+    while before < 3 and first - before > 0:
+        before += 1
+        if tokens[first - before].kind not in ("function", "gap"):
             break
-        first -= 1
-        if tokens[first].kind not in ("function", "gap"):
+    while after < 3 and last + after < len(tokens) - 1:
+        after += 1
+        if tokens[last + after].kind not in ("function", "gap"):
             break
-    for _ in range(3):
-        if last >= len(tokens) - 1:
-            break
-        last += 1
-        if tokens[last].kind not in ("function", "gap"):
-            break
+    return _Around(first, last, before, after)
+
+
+def _phrase(text: str, tokens: list[_Token], around: _Around, before: int, after: int) -> str:
+    first, last = around.first - before, around.last + after
     if last < first:
         return ""
     return _flat(text[tokens[first].word.start : tokens[last].word.end])
@@ -817,8 +827,13 @@ def explain(quote: str, source: str, diffs: Sequence[Difference]) -> str | None:
     first = next((d for d in diffs if d.meaning), None)
     if first is None:
         return None
-    says = _phrase(source, _tokens(source_words(source), source), first.source_span)
-    typed = _phrase(quote, _tokens(quote_words(quote), quote), first.quote_span)
+    src = _tokens(source_words(source), source)
+    quo = _tokens(quote_words(quote), quote)
+    theirs, ours = _around(src, first.source_span), _around(quo, first.quote_span)
+    # the same context on both sides, so that the two phrases read alike
+    before, after = min(theirs.before, ours.before), min(theirs.after, ours.after)
+    says = _phrase(source, src, theirs, before, after)
+    typed = _phrase(quote, quo, ours, before, after)
     if first.why and first.why.startswith("elided"):
         return (
             f"Not what the source says: the quote's ellipsis leaves out '{first.source}'; "
