@@ -120,3 +120,24 @@ def test_readme_library_examples_are_real(monkeypatch: pytest.MonkeyPatch) -> No
     failures: list[str] = []
     runner.run(test, out=failures.append)
     assert runner.failures == 0, "".join(failures)
+
+
+def test_readme_code_layout_matches_the_tree() -> None:
+    """'How the code is laid out' names every package and module there is, each in
+    its package's row, and no module that is gone."""
+    start = README.index("## How the code is laid out")
+    section = README[start : README.index("\n## ", start + 1)]
+    rows = {
+        match[1]: match[2]
+        for match in re.finditer(r"^\| `([a-z_]+)/` \| (.+) \|$", section, re.MULTILINE)
+    }
+    package = REPO / "src" / "posttrack"
+    subpackages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    assert sorted(rows) == subpackages
+    for name in subpackages:
+        modules = {p.stem for p in (package / name).glob("*.py")} - {"__init__"}
+        named = set(re.findall(r"`([a-z_]+)`", rows[name]))
+        assert modules <= named, f"{name}/: {sorted(modules - named)} not in the README"
+    top = {p.name for p in package.glob("*.py")} - {"__init__.py", "__main__.py"}
+    mentioned = set(re.findall(r"`([a-z_]+\.py)`", section))
+    assert top == mentioned
