@@ -19,6 +19,7 @@ from posttrack.quotes.differences import (
     explain,
     meaningful,
     quote_words,
+    search_parts,
     source_words,
 )
 from posttrack.quotes.locate import find_exact
@@ -318,6 +319,13 @@ def test_bracketed_words_that_change_a_negation_or_modal_are_meaning_bearing() -
         "editorial brackets (negation)"
     ]
     assert why("States [must] refrain", "States should refrain") == ["editorial brackets (modal)"]
+
+
+def test_search_parts_read_editorial_marks_as_citation_practice() -> None:
+    quote = "[S]tates should . . . not [the UN] act, [emphasis added] as “agreed” […] today"
+    assert search_parts(quote) == ["states should", "not", "act, as agreed", "today"]
+    assert search_parts("… should not be used …") == ["should not be used"]
+    assert search_parts("[sic]") == []
 
 
 # --- the result ---------------------------------------------------------------------------

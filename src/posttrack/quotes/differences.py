@@ -267,9 +267,9 @@ def source_words(source: str) -> list[Word]:
     return _words_in(source, markup=True)
 
 
-def quote_words(quote: str) -> list[Word]:
-    """The words of a quote as the user typed it, with its ellipses and editorial
-    brackets as single marks (`gap`); notes such as `[emphasis added]` are dropped."""
+def _editorial(quote: str) -> tuple[str, list[Word]]:
+    """The quote with its editorial marks blanked out (same length, so every offset
+    stays where it was), and the marks: ellipses, and brackets that stand for words."""
     hidden = list(quote)
     marks: list[Word] = []
 
@@ -288,8 +288,8 @@ def quote_words(quote: str) -> list[Word]:
             (start > 0 and quote[start - 1].isalnum())
             or (end < len(quote) and quote[end].isalnum())
         ):
-            # [S]tates, State[s]: letters the quoter changed inside a word; invisible
-            # characters keep every offset where it was
+            # [S]tates, State[s]: letters the quoter changed inside a word (invisible
+            # characters, which normalisation drops)
             hidden[start] = hidden[end - 1] = "\u200b"
         else:
             inner = tuple(w.key for w in _words_in(inside, markup=False))
@@ -299,9 +299,29 @@ def quote_words(quote: str) -> list[Word]:
     for match in _ELLIPSIS.finditer(text):
         marks.append(Word("\x00ellipsis", match.start(), match.end(), gap="ellipsis"))
     text = _ELLIPSIS.sub(lambda m: " " * len(m.group()), text)
-    words = _words_in(quote, markup=False, hidden=text)
-    widened = [_widen(quote, w) for w in words]
-    return sorted(widened + marks, key=lambda w: w.start)
+    return text, sorted(marks, key=lambda w: w.start)
+
+
+def quote_words(quote: str) -> list[Word]:
+    """The words of a quote as the user typed it, with its ellipses and editorial
+    brackets as single marks (`gap`); notes such as `[emphasis added]` are dropped."""
+    text, marks = _editorial(quote)
+    words = [_widen(quote, w) for w in _words_in(quote, markup=False, hidden=text)]
+    return sorted(words + marks, key=lambda w: w.start)
+
+
+def search_parts(quote: str) -> list[str]:
+    """The quote's normalised pieces to look for in the sources: split where an
+    ellipsis or an editorial bracket stands for source words, without notes such as
+    `[emphasis added]`, a bracketed letter read as part of its word (`[S]tates`)."""
+    text, marks = _editorial(quote)
+    pieces, position = [], 0
+    for mark in marks:
+        pieces.append(text[position : mark.start])
+        position = mark.end
+    pieces.append(text[position:])
+    parts = (normalize(piece, markup=False).text for piece in pieces)
+    return [part for part in parts if part]
 
 
 def _widen(quote: str, word: Word) -> Word:
