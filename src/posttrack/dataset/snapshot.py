@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from posttrack.config import find_dataset
 from posttrack.dataset import cache
 from posttrack.dataset.codec import Stored, Undecodable, check_places, encode
-from posttrack.dataset.load import load_dataset
 from posttrack.errors import Problem
 from posttrack.model import Dataset, Quote
 
@@ -163,6 +162,8 @@ def _build(
         # every file's signature is taken before it is read: an edit made meanwhile
         # is seen next time
         key = cache.start_key(file) if where is not None else None
+        from posttrack.dataset.load import load_dataset  # here: a warm run never parses
+
         dataset = load_dataset(file)
         sources = dataset.sources.values()
         if key is not None and not all(cache.track(key, str(s.file)) for s in sources):
