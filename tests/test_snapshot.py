@@ -24,7 +24,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the dataset was read again, not taken from the cache")
 
-    monkeypatch.setattr(snapshot, "load_dataset", refuse)
+    monkeypatch.setattr("posttrack.dataset.load.load_dataset", refuse)
     monkeypatch.setattr("posttrack.quotes.locate.read_source", refuse)
     monkeypatch.setattr("posttrack.quotes.verify.read_source", refuse)
 
@@ -51,7 +51,9 @@ def test_a_load_without_check_leaves_the_problems_to_check(
     with pytest.MonkeyPatch.context() as patch:
         _no_parsing(patch)
         assert snapshot.load(MINI).problems is None
-    monkeypatch.setattr(snapshot, "load_dataset", lambda _: pytest.fail("parsed again"))
+    monkeypatch.setattr(
+        "posttrack.dataset.load.load_dataset", lambda _: pytest.fail("parsed again")
+    )
     assert snapshot.load(MINI, check=True).problems == []  # sources read, YAML not
 
 

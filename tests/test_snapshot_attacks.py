@@ -43,7 +43,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         parsed.append(data)
         return load_dataset(data)
 
-    monkeypatch.setattr(snapshot, "load_dataset", counting)
+    monkeypatch.setattr("posttrack.dataset.load.load_dataset", counting)
     return parsed
 
 
