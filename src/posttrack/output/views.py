@@ -1,5 +1,6 @@
 """What a person sees: `show`'s timeline, `diff`'s side-by-side table and
-`cite`'s answers, drawn with rich through the layout module."""
+`cite`'s answers, drawn with rich: the timeline and cite's view through layout's
+Page, diff's table through tables."""
 
 from __future__ import annotations
 
