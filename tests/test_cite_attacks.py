@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -194,11 +195,18 @@ def test_a_quote_of_several_paragraphs_is_found_verbatim(tmp_path: Path, count: 
 def test_a_long_quote_with_typos_is_close_where_it_is(tmp_path: Path) -> None:
     paras = paragraphs(10)
     (tmp_path / "doc.txt").write_text("\n\n".join(paras) + "\n")
-    letters = list(" ".join(paras[1:6]))
-    for at in random.Random(2).sample(range(len(letters)), 60):
-        letters[at] = "x"
+    text = " ".join(paras[1:6])
+    letters = list(text)
+    # typos as differences reads them: one slip in a word of four letters or more, never
+    # its first letter (a changed first letter makes another word)
+    inside = [m.start() + 1 + random.Random(m.start()).randrange(len(m[0]) - 1)
+              for m in re.finditer(r"[a-z]{4,}", text)]  # fmt: skip
+    for at in random.Random(2).sample(inside, 60):
+        letters[at] = "x" if letters[at] != "x" else "z"
     (record,), _ = search(["".join(letters)], [tmp_path])
     assert record["verdict"] == "close"
+    assert not any(d["meaning"] for d in record["matches"][0]["differences"])
+    assert len(record["matches"][0]["differences"]) >= 50  # every slip is still listed
     assert [(m["line"], m["end_line"]) for m in record["matches"]] == [(3, 11)]
     assert record["matches"][0]["score"] >= 95
 
@@ -387,6 +395,7 @@ def test_an_invalid_quote_in_a_batch_is_one_result_saying_why(tmp_path: Path) ->
         "query": huge,
         "verdict": "none",
         "matches": [],
+        "nearest": [],
         "reason": "the quote is 6,000 characters, over the 5,000-character limit",
     }
     assert records[2]["reason"] == "the quote is empty: it has no words to look for"

@@ -339,21 +339,21 @@ def cite(
         min_score=min_score,
         exact_cells=exact_cells,
     )
-    if "none" in verdicts:
+    if verdicts - search.FAITHFUL:  # altered, partial or none: not printable as a quote
         raise typer.Exit(ExitStatus.NOT_FOUND)
 
 
 def _stdin_quotes() -> Iterator[tuple[int, str]]:
-    """The non-blank lines of stdin with their line numbers, read as they come (so
-    results stream); a UsageError at once when stdin holds no quote at all."""
+    """Every line of stdin with its line number, read as they come (so results
+    stream): a blank line too, which is a `none` result saying why; a UsageError at
+    once when stdin holds nothing at all."""
     if sys.stdin.isatty():
-        sys.stderr.write("posttrack: reading one quote per line; end with Ctrl-D\n")
-    lines = ((n, line.strip()) for n, line in enumerate(sys.stdin, 1))
-    quotes = ((n, text) for n, text in lines if text)
-    first = next(quotes, None)
+        sys.stderr.write("posttrack: reading one quote per line until Ctrl-D\n")
+    lines = ((n, line.rstrip("\r\n").strip()) for n, line in enumerate(sys.stdin, 1))
+    first = next(lines, None)
     if first is None:
         raise UsageError("no quotes on stdin: give one quote per line")
-    return itertools.chain([first], quotes)
+    return itertools.chain([first], lines)
 
 
 @app.command()

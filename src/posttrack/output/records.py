@@ -14,7 +14,8 @@ from posttrack.query.diff import Change, word_diff
 from posttrack.query.timeline import Entry, TopicSummary
 
 if TYPE_CHECKING:
-    from posttrack.quotes.search import Cited, Place
+    from posttrack.quotes.differences import Difference
+    from posttrack.quotes.search import Attributed, Cited, Place
 
 SCHEMA_VERSION = 1
 Record = dict[str, Any]
@@ -124,8 +125,22 @@ def change_record(change: Change, lines: dict[Quote, int | None]) -> Record:
     }
 
 
+def difference_record(diff: Difference) -> Record:
+    """One word-level difference of a quote from its source passage."""
+    return {
+        "op": diff.op,
+        "quote": diff.quote,
+        "source": diff.source,
+        "meaning": diff.meaning,
+        "why": diff.why,
+        # where the source words are in the match's `text` (characters, end excluded)
+        "source_start": diff.source_span[0],
+        "source_end": diff.source_span[1],
+    }
+
+
 def match_record(place: Place, path: str, source: Source | None, positions: list[Record]) -> Record:
-    """One place a quote was found, as `cite` gives it."""
+    """One place a quote was found (or a passage near it), as `cite` gives it."""
     return {
         "source": source.id if source else None,
         "path": path,
@@ -143,6 +158,10 @@ def match_record(place: Place, path: str, source: Source | None, positions: list
         "source_title": source.short if source else None,
         "kind": source.kind if source else None,
         "positions": positions,
+        "verdict": place.verdict,
+        "differences": [difference_record(d) for d in place.differences],
+        "explanation": place.explanation,
+        "cited_as_position": bool(positions),
     }
 
 
@@ -151,15 +170,19 @@ def position_ref(position: Position) -> Record:
     return {"topic": position.topic, "date": position.date.text, "stance": position.stance}
 
 
+def _attributed_record(match: Attributed) -> Record:
+    positions = [position_ref(p) for p in match.cited_by]
+    return match_record(match.place, shown_path(match.place.file), match.source, positions)
+
+
 def citation_record(cited: Cited) -> Record:
     """One quote's answer, as `cite` gives it."""
-    matches = [
-        match_record(
-            m.place, shown_path(m.place.file), m.source, list(map(position_ref, m.cited_by))
-        )
-        for m in cited.matches
-    ]
-    record: Record = {"query": cited.query, "verdict": cited.verdict, "matches": matches}
+    record: Record = {
+        "query": cited.query,
+        "verdict": cited.verdict,
+        "matches": [_attributed_record(m) for m in cited.matches],
+        "nearest": [_attributed_record(m) for m in cited.nearest],
+    }
     if cited.reason is not None:
         record["reason"] = cited.reason
     return record

@@ -5,7 +5,7 @@ Page, diff's table through tables."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, Any
 
 from posttrack.output.columns import (
     CITE_COLUMNS,
@@ -196,18 +196,35 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
     console.print(tables.table(columns, rows, console.width, title=title, separate_rows=quotes))
 
 
+_KINDS = {
+    "verbatim": "Verbatim",
+    "close": "A close match",
+    "altered": "Altered",
+    "partial": "A partial match",
+}
+
+
 def verdict_sentence(result: Record, state: str, min_score: float) -> str:
-    """Say plainly what was found, and whose words they are."""
+    """Say plainly what was found, and whose words they are; for an altered quote,
+    first what the source says instead."""
     matches = result["matches"]
     if not matches:
-        return f"Not found: nothing scores {min_score:g} or more."
-    kind = {"verbatim": "Verbatim", "close": "A close match", "partial": "A partial match"}[
-        result["verdict"]
-    ]
+        nearest = " The nearest passages, below, are not a match." if result.get("nearest") else ""
+        return f"Not found: nothing scores {min_score:g} or more.{nearest}"
+    if result["verdict"] == "altered":
+        best = matches[0]
+        said = best.get("explanation") or "Not what the source says."
+        return f"{said} Do not quote it as it is ({_whose(matches[:1], state)})."
+    kind = _KINDS[result["verdict"]]
     places = f"{len(matches)} place{'s' if len(matches) > 1 else ''}"
+    return f"{kind}, {_whose(matches, state)} ({places})."
+
+
+def _whose(matches: list[Record], state: str) -> str:
+    """Whose words the matched passages are, as a phrase."""
     voices = {m["voice"] for m in matches}
     if voices == {None}:
-        return f"{kind}, in {places}."
+        return "in the files given"
     whose = f"{state}'s" if state else "the state's"
     others = [
         text
@@ -219,8 +236,33 @@ def verdict_sentence(result: Record, state: str, min_score: float) -> str:
     ]
     if "primary" in voices:
         also = f", and in {' and '.join(others)}" if others else ""
-        return f"{kind}, in {whose} own words{also} ({places})."
-    return f"{kind}, but not in {whose} own words: only in {' and '.join(others)} ({places})."
+        return f"in {whose} own words{also}"
+    return f"but not in {whose} own words: only in {' and '.join(others)}"
+
+
+def marked_text(match: Record) -> str:
+    """The matched span with the quote's differences marked as `git diff --word-diff`
+    writes them: `[-source words-]{+quote words+}` (readable without colour)."""
+    from posttrack.quotes.normalize import readable
+
+    text = match["text"]
+    pieces: list[str] = []
+    position = 0
+    for diff in match.get("differences") or []:
+        start, end = diff.get("source_start"), diff.get("source_end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            continue
+        start, end = max(start, position), min(max(end, start), len(text))
+        if start > len(text):
+            continue
+        pieces.append(readable(text[position:start]))
+        if diff["op"] in ("delete", "replace") and diff["source"]:
+            pieces.append(f"[-{readable(diff['source'])}-]")
+        if diff["op"] in ("insert", "replace") and diff["quote"]:
+            pieces.append(f"{{+{readable(diff['quote'])}+}}")
+        position = end
+    pieces.append(readable(text[position:]))
+    return " ".join(" ".join(pieces).split())
 
 
 def write_citations(
@@ -248,11 +290,16 @@ def write_citations(
             out = Chunks(stream)
             if fmt is Format.jsonl:
                 out.add(dump_jsonl(result) + "\n")
-            for m in result["matches"] if fmt is Format.plain else ():
-                span = readable(m["text"]).strip()
-                out.add(
-                    safe(f"{m['path']}:{m['line']}:{m['column']}: {m['score']:g}: {span}") + "\n"
-                )
+            else:
+                # a batch's lines start with the quote's input line and its verdict, and
+                # a quote without a match still has its line: `join` and `paste` work
+                lead = f"{result.get('input_line')}: {result['verdict']}: " if batch else ""
+                for m in result["matches"]:
+                    span = readable(m["text"]).strip()
+                    line = f"{lead}{m['path']}:{m['line']}:{m['column']}: {m['score']:g}: {span}"
+                    out.add(safe(line) + "\n")
+                if batch and not result["matches"]:
+                    out.add(f"{result.get('input_line')}: {result['verdict']}\n")
             out.flush()
             if batch:
                 stream.flush()
@@ -271,50 +318,89 @@ def _write_citation_view(
     from rich.text import Text
 
     from posttrack.output.layout import Page
-    from posttrack.quotes.normalize import readable
 
     page = Page(make_console(stream, no_color))
-    styles = {
-        "verbatim": "bold green",
-        "close": "bold yellow",
-        "partial": "yellow",
-        "none": "bold red",
-    }
     for number, result in enumerate(results):
         if number:
             page.blank()
         head = Text("“", "dim")
         head.append(safe(result["query"]), "italic")
         head.append("”  ", "dim")
-        head.append(result["verdict"], styles[result["verdict"]])
+        head.append(result["verdict"], _STYLES[result["verdict"]])
         page.paragraph(head)
-        page.paragraph(Text(verdict_sentence(result, state, min_score)))
+        page.paragraph(Text(safe(verdict_sentence(result, state, min_score))))
         for rank, match in enumerate(result["matches"], 1):
-            top = Text(f"{rank:>2}  ", "dim")
-            top.append(
-                f"{match['score']:g}", styles["verbatim" if match["verbatim"] else "partial"]
-            )
-            if match["source"]:
-                top.append("  ")
-                top.append(safe(match["source_title"] or match["source"]), "cyan")
-                top.append(f" · {safe(match['date'])} · ")
-                top.append(
-                    voice_note(match, state), "magenta" if match["voice"] == "secondary" else ""
-                )
-            lines = [top]
-            place = Text(f"{safe(match['path'])}:{match['line']}:{match['column']}", "dim")
-            if match["where"]:
-                place.append(f" · {safe(match['where'])}", "dim")
-            lines.append(place)
-            quoted = Text("…" if match["context_before"] else "", "dim")
-            quoted.append(safe(match["context_before"]), "dim")
-            quoted.append(safe(readable(match["text"]).strip()), "bold")
-            quoted.append(safe(match["context_after"]), "dim")
-            quoted.append("…" if match["context_after"] else "", "dim")
-            lines.append(quoted)
-            if match["positions"]:
-                lines.append(Text("cited by " + safe(positions_field(match)), "green"))
-            for line in lines:
-                page.paragraph(line, indent=4 if line is not top else 0)
+            _write_match(page, rank, match, state)
+        if result.get("nearest"):
+            page.paragraph(Text("nearest passages (not a match):", "bold"))
+            for rank, match in enumerate(result["nearest"], 1):
+                _write_match(page, rank, match, state)
         page.write()  # each result as it comes: a batch streams
     page.write()
+
+
+_STYLES = {
+    "verbatim": "bold green",
+    "close": "bold yellow",
+    "altered": "bold red",
+    "partial": "yellow",
+    "none": "bold red",
+}
+
+
+def _write_match(page: Any, rank: int, match: Record, state: str) -> None:
+    """One place (or nearest passage): score, source and voice, where, the passage
+    with its context, the quote's differences marked in it, who cites it."""
+    from rich.text import Text
+
+    from posttrack.quotes.normalize import readable
+
+    top = Text(f"{rank:>2}  ", "dim")
+    verdict = match.get("verdict") or ("verbatim" if match["verbatim"] else "partial")
+    top.append(f"{match['score']:g}", _STYLES.get(verdict, ""))
+    if verdict in ("altered",):
+        top.append("  altered", _STYLES["altered"])
+    if match["source"]:
+        top.append("  ")
+        top.append(safe(match["source_title"] or match["source"]), "cyan")
+        top.append(f" · {safe(match['date'])} · ")
+        top.append(voice_note(match, state), "magenta" if match["voice"] == "secondary" else "")
+    lines = [top]
+    place = Text(f"{safe(match['path'])}:{match['line']}:{match['column']}", "dim")
+    if match["where"]:
+        place.append(f" · {safe(match['where'])}", "dim")
+    lines.append(place)
+    quoted = Text("…" if match["context_before"] else "", "dim")
+    quoted.append(safe(match["context_before"]), "dim")
+    quoted.append(safe(readable(match["text"]).strip()), "bold")
+    quoted.append(safe(match["context_after"]), "dim")
+    quoted.append("…" if match["context_after"] else "", "dim")
+    lines.append(quoted)
+    if match.get("differences"):
+        lines.append(_differences_line(match))
+    if match["positions"]:
+        lines.append(Text("cited by " + safe(positions_field(match)), "green"))
+    for line in lines:
+        page.paragraph(line, indent=4 if line is not top else 0)
+
+
+def _differences_line(match: Record) -> Any:
+    """The span with the quote's differences marked: removed words red and struck,
+    added ones green, and the `[-…-]{+…+}` marks that read without colour."""
+    from rich.text import Text
+
+    line = Text("differences: ", "dim")
+    for piece in _word_diff_pieces(marked_text(match)):
+        if piece.startswith("[-"):
+            line.append(safe(piece), "red strike")
+        elif piece.startswith("{+"):
+            line.append(safe(piece), "green")
+        else:
+            line.append(safe(piece))
+    return line
+
+
+def _word_diff_pieces(text: str) -> list[str]:
+    import re
+
+    return [p for p in re.split(r"(\[-.*?-\]|\{\+.*?\+\})", text) if p]

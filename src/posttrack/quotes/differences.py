@@ -454,10 +454,14 @@ def _edits(a: str, b: str, most: int) -> int:
 
 def _typo(a: str, b: str) -> bool:
     """A slip of the keys: one edit (two in a word of 12 letters or more), the first
-    letter kept (a changed first letter makes another word: increase/decrease)."""
+    letter kept (a changed first letter makes another word: increase/decrease); in a
+    word of three letters only two letters swapped (law/lwa: a changed letter there
+    makes another word, law/low)."""
     shorter = min(len(a), len(b))
-    if shorter < 4 or a[0] != b[0]:
+    if shorter < 3 or a[0] != b[0]:
         return False
+    if shorter == 3:
+        return len(a) == len(b) and sorted(a) == sorted(b) and _edits(a, b, 1) <= 1
     return _edits(a, b, 1 if shorter < 12 else 2) <= (1 if shorter < 12 else 2)
 
 

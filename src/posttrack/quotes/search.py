@@ -14,10 +14,11 @@ with a warning: a place is only claimed for text that earns its score.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from posttrack.config import shown_path
 from posttrack.errors import UsageError
@@ -27,12 +28,19 @@ from posttrack.quotes.labels import Lines, location_labels
 from posttrack.quotes.locate import CitedBy, exact_spans, quote_parts, whole_words
 from posttrack.quotes.normalize import normalize, normalize_fast, readable
 
+if TYPE_CHECKING:
+    from posttrack.quotes.differences import Difference
+
 CANDIDATES = 100  # chunks reranked per query, from the shingle query
 SHINGLES = 32  # 3-word runs asked of the index at most, spread over the quote
 SHORT_WORDS = 4  # a quote of fewer words is only ever claimed verbatim
 LONG = 500  # characters: a longer quote part is placed word by word (see _align_long)
-CLOSE = 90.0  # score from which a match is `close`; below it, `partial`
+CLOSE = 90.0  # score from which a match is `close` (or `altered`); below it, `partial`
 MIN_SCORE = 80.0  # default threshold: below it nothing is claimed
+# a passage that shares less than half its characters with the quote is not near it:
+# below this, no `nearest` passage is offered for a quote that was not found
+NEAREST_FLOOR = 50.0
+NEAREST = 3  # passages offered as nearest when none is a match
 MAX_QUOTE = 5000  # characters; a quote is a sentence or a paragraph, not a document
 CONTEXT = 60  # characters of context shown each side
 
@@ -63,14 +71,21 @@ class Place(NamedTuple):
     where: str | None  # the document's own paragraph number, if it has them
     start: int  # character offsets in the file's text
     end: int
+    # the quote's word-level differences from `text` (offsets into the quote and into
+    # `text`), and the place's own verdict: verbatim, close, altered or partial
+    differences: tuple[Difference, ...] = ()
+    verdict: str = ""
+    explanation: str | None = None  # the first meaning-bearing difference, in words
 
 
 class Citation(NamedTuple):
     query: str
-    verdict: str  # verbatim, close, partial or none
+    verdict: str  # verbatim, close, altered, partial or none
     places: list[Place]
     # files left out because their bytes no longer hold what was indexed: (path, why)
     changed: tuple[tuple[Path, str], ...] = ()
+    # when nothing is a match: the passages nearest to it, below the threshold
+    nearest: list[Place] = []  # noqa: RUF012 - a NamedTuple default, never mutated
 
 
 class Attributed(NamedTuple):
@@ -84,12 +99,14 @@ class Attributed(NamedTuple):
 
 class Cited(NamedTuple):
     """One quote's answer, as `cite` gives it: its verdict and best places first;
-    `reason` says why a quote could not be looked for at all."""
+    `reason` says why a quote could not be looked for at all; `nearest`, when
+    nothing is a match, the passages closest to it (never claimed as the quote)."""
 
     query: str
-    verdict: str  # verbatim, close, partial or none
+    verdict: str  # verbatim, close, altered, partial or none
     matches: list[Attributed]
     reason: str | None = None
+    nearest: list[Attributed] = []  # noqa: RUF012 - a NamedTuple default, never mutated
 
 
 class FileChanged(Exception):
@@ -101,13 +118,51 @@ class FileChanged(Exception):
         self.why = why
 
 
+VERDICTS = ("verbatim", "close", "altered", "partial", "none")  # best first
+# the verdicts whose quote can be printed as a quote (cite exits 0)
+FAITHFUL = frozenset({"verbatim", "close"})
+
+
 def verdict_of(places: Sequence[Place]) -> str:
-    if not places:
-        return "none"
-    best = places[0]
-    if best.verbatim:
+    """The quote's verdict: its best place's, or `none`."""
+    return places[0].verdict if places else "none"
+
+
+def place_verdict(score: float, verbatim: bool, diffs: Sequence[Difference]) -> str:
+    """verbatim, close, altered or partial: `altered` when a close place differs from
+    the quote in a word that changes what it says (see differences)."""
+    if score >= CLOSE and any(d.meaning for d in diffs):
+        return "altered"
+    if verbatim and not any(d.meaning for d in diffs):
         return "verbatim"
-    return "close" if best.score >= CLOSE else "partial"
+    return "close" if score >= CLOSE else "partial"
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def judged(quote: str, place: Place, *, exact: bool) -> Place:
+    """The place with the quote's differences from it and its verdict. `exact`: the
+    quote is one piece found word for word, so it has no differences to look for."""
+    if exact:
+        return place._replace(verdict="verbatim")
+    from posttrack.quotes.differences import differences, explain
+
+    # the context lets the differences see a quote that starts or ends a word away
+    # from the span; words outside the quote's own are never differences
+    passage = place.before + place.text + place.after
+    offset = len(place.before)
+    found, marked = [], []
+    for each in differences(quote, passage):
+        start, end = each.source_span
+        if each.op == "delete" and not each.meaning and _BLANK_LINE.search(passage[start:end]):
+            # an ellipsis over a paragraph break joins two passages into one quote
+            each = each._replace(meaning=True, why="a splice: the ellipsis joins two paragraphs")  # noqa: PLW2901
+        marked.append(each)
+        found.append(each._replace(source_span=(start - offset, end - offset)))
+    verdict = place_verdict(place.score, place.verbatim, found)
+    explanation = explain(quote, passage, marked) if any(d.meaning for d in marked) else None
+    return place._replace(differences=tuple(found), verdict=verdict, explanation=explanation)
 
 
 def quote_problem(quote: str) -> str | None:
@@ -275,9 +330,18 @@ def _around(window: tuple[Chunk, ...], chunk_id: int) -> tuple[Chunk, ...]:
 
 
 def find_hits(
-    index: Index, file_ids: Sequence[int], parts: list[str], *, min_score: float, limit: int
+    index: Index,
+    file_ids: Sequence[int],
+    parts: list[str],
+    *,
+    min_score: float,
+    limit: int,
+    floor: float | None = None,
 ) -> list[Hit]:
-    """Scored places for the quote in the indexed files, best first, overlaps removed."""
+    """Scored places for the quote in the indexed files, best first, overlaps removed.
+    With a `floor`, places scoring from it up to `min_score` are kept as well, for
+    when nothing reaches `min_score` (the nearest passages)."""
+    cutoff = min_score if floor is None else min(floor, min_score)
     queries = _queries(parts)
     short = sum(len(words(p)) for p in parts) < SHORT_WORDS
     needed = len(" ".join(parts))
@@ -317,7 +381,7 @@ def find_hits(
             close_done.add(key)
             text = " ".join(c.text for c in window)
             base = window[0].base
-            found = _align(parts, text, min_score)
+            found = _align(parts, text, cutoff)
             if found is not None:
                 value, start, end = found
                 hits.append(Hit(window[0].file_id, base + start, base + end, value, False, window))
@@ -338,6 +402,8 @@ def find_hits(
     if any(h.verbatim for h in hits):
         # the quote is there word for word: other passages that merely resemble it are noise
         hits = [h for h in hits if h.verbatim]
+    elif any(h.score >= min_score for h in hits):
+        hits = [h for h in hits if h.score >= min_score]  # only a match's places are shown
     # best first; equals in document order
     hits.sort(key=lambda h: (not h.verbatim, -h.score, h.file_id, h.chunks[0].byte_start, h.start))
     kept: list[Hit] = []
@@ -502,10 +568,39 @@ def cite(
     `cache` keeps the matched files' texts for the caller (and across quotes). A file
     that no longer holds what was indexed gives no place: it is named in `changed`."""
     parts = searchable_parts(quote)
-    hits = find_hits(index, list(files), parts, min_score=min_score, limit=limit)
+    hits = find_hits(
+        index, list(files), parts, min_score=min_score, limit=limit, floor=NEAREST_FLOOR
+    )
+    matched = [h for h in hits if h.score >= min_score]
+    nearby = [] if matched else hits[:NEAREST]
     cache = {} if cache is None else cache
-    places: list[Place] = []
     changed: dict[Path, str] = {}
+    exact = len(parts) == 1 and "[" not in quote
+    places = _places(matched, files, parts, cache, changed, min_score=min_score, limit=limit)
+    places = [judged(quote, p, exact=exact and p.verbatim) for p in places]
+    # best verdict first; a place found again at a chunk edge may score less than its
+    # hit did
+    places.sort(key=lambda p: (VERDICTS.index(p.verdict), -p.score))
+    nearest: list[Place] = []
+    if not places:
+        near = _places(nearby, files, parts, cache, changed, min_score=NEAREST_FLOOR, limit=limit)
+        nearest = sorted((judged(quote, p, exact=False) for p in near), key=lambda p: -p.score)
+    return Citation(quote, verdict_of(places), places, tuple(changed.items()), nearest)
+
+
+def _places(
+    hits: list[Hit],
+    files: dict[int, str],
+    parts: list[str],
+    cache: dict[Path, SourceFile],
+    changed: dict[Path, str],
+    *,
+    min_score: float,
+    limit: int,
+) -> list[Place]:
+    """The hits mapped back to their files, at most `limit`; a file that no longer
+    holds what was indexed gives no place and is named in `changed`."""
+    places: list[Place] = []
     for hit in hits:
         if len(places) >= limit:
             break
@@ -519,9 +614,7 @@ def cite(
             continue
         if place is not None:
             places.append(place)
-    # a place found again at a chunk edge may score less than its hit did
-    places.sort(key=lambda p: (not p.verbatim, -p.score))
-    return Citation(quote, verdict_of(places), places, tuple(changed.items()))
+    return places
 
 
 def open_index() -> tuple[Index, str | None]:
@@ -629,14 +722,16 @@ def _reindex(
 def _attributed(
     found: Citation, by_file: dict[str, Source | None], cited_by: CitedBy | None
 ) -> Cited:
-    matches = []
-    for place in found.places:
+    def attribute(place: Place) -> Attributed:
         source = by_file.get(str(place.file))
         positions = []
         if source is not None and cited_by is not None:
             positions = cited_by.at(source.id, place.start, place.end)
-        matches.append(Attributed(place, source, positions))
-    return Cited(found.query, found.verdict, matches)
+        return Attributed(place, source, positions)
+
+    matches = [attribute(place) for place in found.places]
+    nearest = [attribute(place) for place in found.nearest]
+    return Cited(found.query, found.verdict, matches, None, nearest)
 
 
 def _no_progress(_: int) -> AbstractContextManager[Callable[[int], None]]:
