@@ -35,7 +35,7 @@ from posttrack.errors import PosttrackError
 from posttrack.quotes.locate import MAX_SOURCE_BYTES
 from posttrack.quotes.normalize import normalize_fast
 
-FORMAT = 4  # bump when the schema, chunking or normalisation changes
+FORMAT = 5  # bump when the schema, chunking or normalisation changes
 APPLICATION_ID = int.from_bytes(b"ptix", "big")  # marks an SQLite file as posttrack's index
 CHUNK_BYTES = 2000
 BATCH_BYTES = 4 * 1024 * 1024  # per write transaction: others wait at most this long
@@ -48,6 +48,9 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _OPEN_FLAGS |= getattr(os, "O_BINARY", 0)
 
+# chunk_stem: the same chunks by word stem, for `related`. Contentless (the text is
+# chunk_text's), but with positions: FTS5 ranks a contentless table's rows only from
+# what its index holds (+20% of the index at 100 MB)
 _SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,6 +65,7 @@ CREATE TABLE chunks(
     norm_start INTEGER NOT NULL, aside INTEGER NOT NULL);
 CREATE INDEX chunks_by_file ON chunks(file_id, seq);
 CREATE VIRTUAL TABLE chunk_text USING fts5(text, tokenize='unicode61');
+CREATE VIRTUAL TABLE chunk_stem USING fts5(text, tokenize='porter unicode61', content='');
 INSERT INTO meta VALUES ('format', '{FORMAT}');
 """
 
@@ -311,9 +315,14 @@ class Index:
         self._wanted: list[str] = []  # the files of the last refresh, to rebuild
         self._known: dict[str, tuple[int, ...]] = {}  # as stale() saw the index
         self._issued: dict[str, int] = {}  # file ids handed out by file_ids()
+        # id -> path of the files without error, as the index held them when last read;
+        # None once this process has written (or reopened) it, to be read again
+        self._ids: dict[int, str] | None = None
         self._located: dict[int, tuple[int, int]] = {}  # chunk id -> (file id, byte start)
         self._floor = 0  # the highest chunk id handed out
-        self._searched: tuple[int, ...] | None = None  # the file ids in temp table `wanted`
+        # the file ids searched last: as given, as a set, the index's count of files
+        # then, and whether temp table `wanted` holds them
+        self._searched: tuple[tuple[int, ...], frozenset[int], int, bool] | None = None
         self._rebuilt_above = 0  # chunk ids up to this one are from before a rebuild
         self.db = self._open(path)
 
@@ -449,6 +458,7 @@ class Index:
             raise error
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
+        self._ids = None
         in_memory = self.path is None or self._identity is None
         where = "the index" if self.path is None else f"the index at {self.path}"
         if kind == "corrupt" and not in_memory and self.path is not None:
@@ -507,27 +517,30 @@ class Index:
             known = {}
         self._known = known
         stale, size = [], 0
+        look, record = os.stat, known.get
         for file in files:
             try:
-                info = os.stat(file)
+                info = look(file)
             except (OSError, ValueError):
                 stale.append(file)
                 continue
-            if known.get(file) != (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
+            if record(file) != (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
                 stale.append(file)
                 size += info.st_size
         return stale, size
 
     def _read_known(self) -> dict[str, tuple[int, ...]]:
+        """Every file's record, by path; the ids of those without error are kept for
+        file_ids(), which needs not ask again while nothing is written."""
         # a racy record never matches (size -1), so its file is checked again
         select = (
-            "SELECT path, CASE WHEN racy THEN -1 ELSE size END, mtime_ns, ctime_ns, inode "
-            "FROM files WHERE typeof(path) = "
+            "SELECT path, CASE WHEN racy THEN -1 ELSE size END, mtime_ns, ctime_ns, inode, "
+            "CASE WHEN error IS NULL THEN id END FROM files WHERE typeof(path) = "
         )
-        known = {row[0]: row[1:] for row in self.db.execute(select + "'text'")}
-        for row in self.db.execute(select + "'blob'"):
-            known[os.fsdecode(row[0])] = row[1:]
-        return known
+        rows = self.db.execute(select + "'text'").fetchall()
+        rows += [(os.fsdecode(r[0]), *r[1:]) for r in self.db.execute(select + "'blob'")]
+        self._ids = {row[5]: row[0] for row in rows if row[5] is not None}
+        return {row[0]: row[1:5] for row in rows}
 
     def refresh(
         self,
@@ -660,6 +673,7 @@ class Index:
         if not batch:
             return
         db = self.db
+        self._ids = None  # ids read before may be out of date from here on
         db.execute("BEGIN IMMEDIATE")
         try:
             next_id = max(self._next_id(), self._floor + 1)
@@ -696,6 +710,7 @@ class Index:
             return next_id
         if row is not None:
             file_id = row[0]
+            _unstem(db, "SELECT id FROM chunks WHERE file_id=?", (file_id,))
             db.execute(
                 "DELETE FROM chunk_text WHERE rowid IN (SELECT id FROM chunks WHERE file_id=?)",
                 (file_id,),
@@ -721,10 +736,9 @@ class Index:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(next_id + i, file_id, *row) for i, row in enumerate(read.rows)],
         )
-        db.executemany(
-            "INSERT INTO chunk_text(rowid, text) VALUES (?, ?)",
-            [(next_id + i, text) for i, text in enumerate(read.texts)],
-        )
+        texts = [(next_id + i, text) for i, text in enumerate(read.texts)]
+        db.executemany("INSERT INTO chunk_text(rowid, text) VALUES (?, ?)", texts)
+        db.executemany("INSERT INTO chunk_stem(rowid, text) VALUES (?, ?)", texts)
         return next_id + len(read.rows)
 
     def _next_id(self) -> int:
@@ -748,6 +762,7 @@ class Index:
         if not gone:
             return
         db = self.db
+        self._ids = None
         try:
             db.execute("PRAGMA busy_timeout=0")  # another writer: prune another time
             db.execute("BEGIN IMMEDIATE")
@@ -756,6 +771,7 @@ class Index:
             db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", gone)
             ids = "SELECT id FROM files WHERE path IN (SELECT path FROM gone)"
             chunks = f"SELECT id FROM chunks WHERE file_id IN ({ids})"
+            _unstem(db, chunks, ())
             db.execute(f"DELETE FROM chunk_text WHERE rowid IN ({chunks})")
             db.execute(f"DELETE FROM chunks WHERE file_id IN ({ids})")
             db.execute("DELETE FROM files WHERE path IN (SELECT path FROM gone)")
@@ -778,13 +794,10 @@ class Index:
         wanted = set(files)
 
         def query() -> dict[int, str]:
-            rows = self.db.execute("SELECT id, path FROM files WHERE error IS NULL")
-            found = {}
-            for file_id, stored in rows:
-                path = _path(stored)
-                if path in wanted:
-                    found[file_id] = path
-            return found
+            if self._ids is None:
+                self._read_known()
+            assert self._ids is not None
+            return {i: path for i, path in self._ids.items() if path in wanted}
 
         ids = self._retrying(query)
         self._issued.update((path, file_id) for file_id, path in ids.items())
@@ -792,39 +805,73 @@ class Index:
 
     def search(self, query: str, file_ids: Sequence[int], limit: int) -> list[int]:
         """Chunk ids that may hold `query` (an FTS5 expression), best bm25 first."""
+        return self._ranked("chunk_text", query, file_ids, limit)
 
+    def related(self, text: str, file_ids: Sequence[int], limit: int) -> list[int]:
+        """Chunk ids of the passages closest to `text` in meaning, best bm25 first: any
+        of its content words (stop words left out), each matched by its stem (Porter's),
+        so that a paraphrase finds the passage it rewords. Never a claim of a quote."""
+        terms = content_words(text)
+        if not terms:
+            return []
+        return self._ranked("chunk_stem", " OR ".join(phrase([t]) for t in terms), file_ids, limit)
+
+    def _ranked(self, table: str, query: str, file_ids: Sequence[int], limit: int) -> list[int]:
         def run() -> list[int]:
-            db = self.db
-            wanted = tuple(file_ids)
-            if wanted != self._searched:
-                # one transaction: in autocommit mode each row would be its own commit
-                # (125 ms for 8,518 files); and only when the set changes, since a
-                # `cite -` batch asks for the same files quote after quote
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(id INTEGER PRIMARY KEY)")
-                db.execute("BEGIN")
-                try:
-                    db.execute("DELETE FROM wanted")
-                    db.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in wanted])
-                    db.execute("COMMIT")
-                except BaseException:
-                    self._searched = None
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
-                    raise
-                self._searched = wanted
-            rows = db.execute(
-                "SELECT c.id, c.file_id, c.byte_start FROM chunk_text t "
-                "JOIN chunks c ON c.id = t.rowid JOIN wanted w ON w.id = c.file_id "
-                "WHERE chunk_text MATCH ? ORDER BY bm25(chunk_text) LIMIT ?",
-                (query, limit),
-            ).fetchall()
-            for chunk_id, file_id, start in rows:
+            if self._searched is None or tuple(file_ids) != self._searched[0]:
+                # the set, and how many files the index has: kept, since a `cite -`
+                # batch asks for the same files quote after quote
+                (known,) = self.db.execute("SELECT count(*) FROM files").fetchone()
+                self._searched = (tuple(file_ids), frozenset(file_ids), int(known), False)
+            wanted, allowed, known, filled = self._searched
+            found: list[tuple[int, int, int]] | None = None
+            if len(allowed) * 10 >= known * 9:
+                # (nearly) every file of the index: rank them all and leave out the others
+                # here, which is exact unless one left out may hide one beyond the limit
+                rows = self.db.execute(
+                    f"SELECT c.id, c.file_id, c.byte_start FROM {table} t "
+                    f"JOIN chunks c ON c.id = t.rowid WHERE {table} MATCH ? "
+                    f"ORDER BY bm25({table}) LIMIT ?",
+                    (query, limit),
+                ).fetchall()
+                found = [row for row in rows if row[1] in allowed]
+                if len(found) < len(rows) and len(rows) == limit:
+                    found = None
+            if found is None:
+                if not filled:
+                    self._fill_wanted(wanted)
+                found = self.db.execute(
+                    f"SELECT c.id, c.file_id, c.byte_start FROM {table} t "
+                    f"JOIN chunks c ON c.id = t.rowid JOIN wanted w ON w.id = c.file_id "
+                    f"WHERE {table} MATCH ? ORDER BY bm25({table}) LIMIT ?",
+                    (query, limit),
+                ).fetchall()
+            for chunk_id, file_id, start in found:
                 self._located[chunk_id] = (file_id, start)
-            return [row[0] for row in rows]
+            return [row[0] for row in found]
 
         found = self._retrying(run)
         self._floor = max([self._floor, *found])
         return found
+
+    def _fill_wanted(self, wanted: tuple[int, ...]) -> None:
+        """The files searched, in temp table `wanted`, for a query that must join them."""
+        db = self.db
+        # one transaction: in autocommit mode each row would be its own commit
+        # (125 ms for 8,518 files)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(id INTEGER PRIMARY KEY)")
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM wanted")
+            db.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in wanted])
+            db.execute("COMMIT")
+        except BaseException:
+            self._searched = None
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        if self._searched is not None:
+            self._searched = (*self._searched[:3], True)
 
     def window(self, chunk_id: int, reach: int = 1) -> list[Chunk]:
         """The chunk and up to `reach` neighbours in the running text on each side, in order
@@ -867,9 +914,40 @@ class Index:
         return chunks
 
 
+def _unstem(db: sqlite3.Connection, chunk_ids: str, parameters: tuple[int, ...]) -> None:
+    """Take the chunks `chunk_ids` (a SELECT) out of the stem index. It keeps no text
+    of its own (content=''), so FTS5 is told each row's text, which chunk_text still
+    holds: these must be deleted from chunk_stem before they are from chunk_text."""
+    db.execute(
+        "INSERT INTO chunk_stem(chunk_stem, rowid, text) SELECT 'delete', rowid, text "
+        f"FROM chunk_text WHERE rowid IN ({chunk_ids})",
+        parameters,
+    )
+
+
 def words(text: str) -> list[str]:
     """The index's words of a normalised text (what FTS5's unicode61 sees)."""
     return _WORD.findall(text)
+
+
+# words that say nothing of what a passage is about: left out of `related` queries,
+# where bm25 would otherwise reward the passages with the most of them
+_STOP = """a about above after again against all also am an and any are as at be because
+been before being below between both but by can could did do does doing down during each few
+for from further had has have having he her here hers herself him himself his how i if in into
+is it its itself just me more most my myself of off on once only or other ought our ours
+ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself yourselves"""
+STOP_WORDS = frozenset(_STOP.split())
+RELATED_TERMS = 48  # content words asked for at most: the query's cost grows with them
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that a `related` query asks for: normalised, lower case,
+    stop words and repeats left out, in order."""
+    found = [w for w in words(normalize_fast(text)) if w not in STOP_WORDS]
+    return list(dict.fromkeys(found))[:RELATED_TERMS]
 
 
 def phrase(tokens: Sequence[str]) -> str:
