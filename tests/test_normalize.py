@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from conftest import SHIPPED
 from posttrack.quotes.labels import Lines, paragraph_labels
 from posttrack.quotes.locate import find_exact, quote_parts
-from posttrack.quotes.normalize import normalize, normalize_query
+from posttrack.quotes.normalize import BREAK, normalize, normalize_query
 
 
 def test_folds_case_quotes_dashes_and_space() -> None:
@@ -34,8 +34,22 @@ def test_footnote_block_inside_a_sentence_is_bridged() -> None:
     assert normalize(text).text == "include but are not limited to inquiry, mediation"
 
 
-def test_hyphenated_line_end_reads_as_the_compound() -> None:
-    assert normalize("capacity-\nbuilding").text == normalize_query("capacity-building")
+def test_hyphenated_line_end_reads_as_the_word_and_as_the_compound() -> None:
+    for quote in ("capacity-building", "capacity building", "capacitybuilding"):
+        assert find_exact(normalize("the capacity-\nbuilding needs"), quote), quote
+    norm = normalize("of inter-\n    national law")
+    (span,) = find_exact(norm, "international law")
+    assert norm.original_span(*span) == "inter-\n    national law"
+    assert not find_exact(norm, "national law")  # half a word is not the quote
+
+
+def test_only_a_hyphen_between_letters_at_a_line_end_joins() -> None:
+    assert BREAK not in normalize("1990-\n2000").text
+    assert BREAK not in normalize("rules -\nwhich").text
+    assert BREAK not in normalize("rules\u2014\nwhich").text  # an em dash is a dash
+    assert BREAK not in normalize("rules-\n\nwhich").text  # a paragraph ends there
+    assert normalize("appli\u00ad\ncation").text == f"appli{BREAK}cation"
+    assert normalize(f"a{BREAK}b").text == "ab"  # the marker is never the text's own
 
 
 def test_span_maps_to_the_exact_original() -> None:
@@ -144,6 +158,14 @@ _PIECES = st.sampled_from(
         "\ufeff",
         "\u00ad",
         "\u2028",
+        "-\n",
+        "\u00ad\n",
+        "\u2010 \n  ",
+        "\r\n",
+        "\n\t",
+        "inter",
+        "U\u0308",
+        BREAK,
     ]
 )
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from posttrack.config import shown_path
 from posttrack.errors import DataError
 from posttrack.model import Dataset, Position, Quote, Source
 from posttrack.quotes.labels import Lines, paragraph_labels
-from posttrack.quotes.normalize import Normalized, normalize, normalize_query
+from posttrack.quotes.normalize import BREAK, Normalized, normalize
 from posttrack.textfile import MAX_DATA_BYTES, read_text
 
 MAX_SOURCE_BYTES = MAX_DATA_BYTES
-
-_ELLIPSIS = re.compile(r"\s*\.\.\.\s*")
 
 
 class Span(NamedTuple):
@@ -84,40 +82,82 @@ def quote_places(dataset: Dataset, positions: list[Position]) -> dict[Quote, lis
 
 
 def quote_parts(quote: str) -> list[str]:
-    """The normalised pieces of a quote; an ellipsis (... or …) separates elided words."""
-    parts = _ELLIPSIS.split(normalize_query(quote))
-    return [part for part in parts if part]
+    """The normalised pieces of a quote to look for, in order.
+
+    Citation practice is not words of the quote: an ellipsis in any form (`...`,
+    `…`, `. . .`, `[…]`, `[...]`) and a bracket that stands for source words (`[the
+    UN]`) separate the pieces around them; a note (`[emphasis added]`, `[sic]`) is
+    dropped; a bracketed letter is part of its word (`[S]tates` is `states`). The
+    same pieces `differences.search_parts` gives, so that search, check and the
+    differences engine read a quote alike."""
+    from posttrack.quotes.differences import search_parts  # (difflib: only for a quote)
+
+    return search_parts(quote)
+
+
+def _in_word(char: str) -> bool:
+    """A character of a word (a word broken at a line end, `BREAK`, is one word)."""
+    return char.isalnum() or char == BREAK
+
+
+def _inside(text: str, at: int) -> bool:
+    """True when `at` is between two characters of one word."""
+    return 0 < at < len(text) and _in_word(text[at - 1]) and _in_word(text[at])
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
     """True when [start, end) does not begin or end inside a word."""
-    inside_start = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
-    inside_end = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
-    return not inside_start and not inside_end
+    return not _inside(text, start) and not _inside(text, end)
 
 
-def _find_word(text: str, part: str, start: int) -> int:
-    at = text.find(part, start)
-    while at != -1 and not _bounded(text, at, at + len(part)):
-        at = text.find(part, at + 1)
-    return at
+@lru_cache(maxsize=256)
+def _pattern(part: str) -> re.Pattern[str]:
+    """`part` as a regular expression that also matches across line-end breaks: a
+    `BREAK` in the text may stand between any two of its characters, or for a space;
+    a `BREAK` in the part (a quote pasted with its line-end hyphen) is a space, a
+    `BREAK` or nothing."""
+    pieces: list[str] = []
+    for at, char in enumerate(part):
+        if char == BREAK:
+            pieces.append(f"[ {BREAK}]?")
+            continue
+        pieces.append(f"[ {BREAK}]" if char == " " else re.escape(char))
+        following = part[at + 1 : at + 2]
+        if char != " " and following not in ("", " ", BREAK):
+            pieces.append(f"{BREAK}?")
+    return re.compile("".join(pieces))
+
+
+def _find_word(text: str, part: str, start: int) -> tuple[int, int]:
+    """The first place of `part` at or after `start`, on word boundaries: (start, end),
+    or (-1, -1)."""
+    if BREAK not in text and BREAK not in part:
+        at = text.find(part, start)
+        while at != -1 and not _bounded(text, at, at + len(part)):
+            at = text.find(part, at + 1)
+        return (at, at + len(part)) if at != -1 else (-1, -1)
+    pattern = _pattern(part)
+    found = pattern.search(text, start)
+    while found is not None and not _bounded(text, *found.span()):
+        found = pattern.search(text, found.start() + 1)
+    return found.span() if found is not None else (-1, -1)
 
 
 def exact_spans(parts: list[str], text: str) -> list[tuple[int, int]]:
-    """Every place the normalised parts occur verbatim, in order, on word boundaries."""
+    """Every place the normalised parts occur verbatim, in order, on word boundaries
+    (a word broken at a line end, `BREAK`, matches it written whole or as two words)."""
     spans: list[tuple[int, int]] = []
     if not parts:
         return spans
-    at = _find_word(text, parts[0], 0)
+    at, end = _find_word(text, parts[0], 0)
     while at != -1:
-        end = at + len(parts[0])
+        stop = end
         for part in parts[1:]:
-            found = _find_word(text, part, end)
+            found, stop = _find_word(text, part, stop)
             if found == -1:
                 return spans
-            end = found + len(part)
-        spans.append((at, end))
-        at = _find_word(text, parts[0], at + 1)
+        spans.append((at, stop))
+        at, end = _find_word(text, parts[0], at + 1)
     return spans
 
 
@@ -144,9 +184,9 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     closing stop, bracket or quote)."""
     while start < end and not text[start].isalnum():
         start += 1
-    while start > 0 and text[start - 1].isalnum():
+    while start > 0 and _in_word(text[start - 1]):
         start -= 1
-    while end < len(text) and text[end].isalnum():
+    while end < len(text) and _in_word(text[end]):
         end += 1
     while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".)]?!'\"":
         end -= 1

@@ -6,6 +6,24 @@ markdown emphasis, escapes, headings, list bullets, rules and `<sup>` footnote
 markers and footnote lines removed, whitespace collapsed. Every normalised
 character remembers the original characters it came from, so a match names
 true lines and shows the exact original span.
+
+A word hyphenated at a line end (a converted PDF's `inter-\nnational`,
+`appli\u00ad\ncation`, `legally-\n   binding`) cannot be told from a compound
+broken at its own hyphen, so it is kept as both. The rule: a hyphen (`-`,
+U+2010, U+2011 or a soft hyphen) right after a letter, followed by spaces or
+tabs, one line end and more spaces or tabs, and then a letter, is one
+normalised character, `BREAK` (U+032E), in place of all of it: `inter` BREAK
+`national`. `BREAK` maps to the hyphen and the whitespace after it (the
+offset map stays exact), occurs nowhere else in a normalised text (the
+character is dropped where a text has it), and means "nothing or a space":
+`locate.exact_spans` reads `international` and `inter national` (what
+`legally-binding` normalises to) both as matching it, and counts it as inside
+a word, so `national` alone does not match there. `BREAK` is a combining
+diacritic that SQLite FTS5's `unicode61` tokenizer folds away, so the index
+holds the joined word (`international`, `legallybinding`) as one token. A rule
+a markup rule overlaps (a footnote line ending in a hyphen) does not apply; a
+dash that is not a hyphen (en or em dash) or one with a space before it stays
+a space.
 """
 
 from __future__ import annotations
@@ -38,7 +56,13 @@ _QUOTES = frozenset(
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 # invisible: a BOM, zero-width spaces and joiners, the soft hyphen
 _INVISIBLE = frozenset("\ufeff\u200b\u200c\u200d\u2060\u00ad")
-_DROP = _QUOTES | _INVISIBLE
+# a word broken at a line end by a hyphen (see the module's docstring)
+BREAK = "\u032e"
+_LINE_END_HYPHEN = re.compile(
+    r"(?:(?<=[^\W\d_])|(?<=[^\W\d_][\u0300-\u036f]))[-\u2010\u2011\u00ad]"
+    r"[ \t\u00a0]*\r?\n[ \t\u00a0]*(?=[^\W\d_])"
+)
+_DROP = _QUOTES | _INVISIBLE | {BREAK}
 _FOLD = str.maketrans({**dict.fromkeys(_DROP), **dict.fromkeys(_DASHES, " ")})
 
 
@@ -77,9 +101,20 @@ def _removed(text: str, asides: bool = False) -> list[tuple[int, int]]:
     return merged
 
 
-def _deleted(text: str, asides: bool) -> bytearray:
-    mask = bytearray(len(text))
-    for start, end in _removed(text, asides):
+def _breaks(text: str, removed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The [start, end) ranges of line-end hyphens (hyphen to the next word's first
+    letter), where no markup rule touches them or the letters on either side."""
+    found = []
+    for match in _LINE_END_HYPHEN.finditer(text):
+        before, after = match.start() - 2, match.end() + 1
+        if not any(start < after and before < end for start, end in removed):
+            found.append(match.span())
+    return found
+
+
+def _deleted(removed: list[tuple[int, int]], size: int) -> bytearray:
+    mask = bytearray(size)
+    for start, end in removed:
         mask[start:end] = b"\x01" * (end - start)
     return mask
 
@@ -87,7 +122,9 @@ def _deleted(text: str, asides: bool) -> bytearray:
 def normalize(text: str, *, markup: bool = True, asides: bool = False) -> Normalized:
     """Normalise `text`; with markup=False only Unicode, case, quotes, dashes and spaces;
     with asides=True footnote lines are kept as text (to search the footnotes themselves)."""
-    mask = _deleted(text, asides) if markup else bytearray(len(text))
+    removed = _removed(text, asides) if markup else []
+    mask = _deleted(removed, len(text))
+    breaks = dict(_breaks(text, removed))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -95,6 +132,13 @@ def normalize(text: str, *, markup: bool = True, asides: bool = False) -> Normal
     while i < n:
         if mask[i]:
             i += 1
+            continue
+        if i in breaks:
+            # (after a letter: `out` ends in one, never in a space)
+            out.append(BREAK)
+            starts.append(i)
+            ends.append(breaks[i])
+            i = breaks[i]
             continue
         j = i + 1
         while j < n and not mask[j] and unicodedata.combining(text[j]):
@@ -123,13 +167,30 @@ def normalize(text: str, *, markup: bool = True, asides: bool = False) -> Normal
 def normalize_fast(text: str, *, asides: bool = False) -> str:
     """`normalize(text).text` without the offset map, at C speed: what the index stores."""
     removed = _removed(text, asides)
-    if removed:
-        kept, position = [], 0
-        for start, end in removed:
-            kept.append(text[position:start])
-            position = end
-        kept.append(text[position:])
-        text = "".join(kept)
+    breaks = _breaks(text, removed) if "\n" in text else []
+    if not breaks:
+        return _fold(_kept(text, removed, 0, len(text)))
+    words, position = [], 0
+    for start, end in breaks:  # a word broken at a line end: each side folded apart
+        words.append(_fold(_kept(text, removed, position, start)))
+        position = end
+    words.append(_fold(_kept(text, removed, position, len(text))))
+    return BREAK.join(words)
+
+
+def _kept(text: str, removed: list[tuple[int, int]], begin: int, end: int) -> str:
+    """text[begin:end] without the ranges markup rules remove."""
+    kept, position = [], begin
+    for start, stop in removed:
+        if stop <= begin or start >= end:
+            continue
+        kept.append(text[position : max(start, position)])
+        position = max(position, stop)
+    kept.append(text[position:end])
+    return "".join(kept)
+
+
+def _fold(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     return " ".join(text.casefold().translate(_FOLD).split())
