@@ -4,8 +4,12 @@ For each corpus size: the normalisation pass, the cold index build, a rebuild
 after touching 1% of the files, and for every query kind (exact, reformatted,
 typos, truncated, absent) recall@1 (or rejection) and the median whole-process
 latency of `posttrack cite QUERY CORPUS -f json --limit 1` with a warm index,
-plus the peak memory of a warm run. BENCH_SIZES picks sizes in MB (default
-"1 10 100"); BENCH_QUERIES the queries per kind (default 40).
+plus the peak memory of a warm run; and for doctored quotes (a present quote with
+a negation added or removed, a number changed, a modal or a party swapped) the
+share that cite flags `altered` (its JSON `verdict`), and the share it does not
+pass (exit status not 0). BENCH_SIZES picks sizes in MB (default "1 10 100");
+BENCH_QUERIES the queries per kind (default 40); BENCH_DOCTORED the doctored
+quotes (default 40, the changes in turn).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from corpus import KINDS, Query, generate, queries
+from corpus import CHANGES, KINDS, Query, doctored, generate, queries
 from process import run
 
 from posttrack.config import cache_dir
@@ -30,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
 SIZES = [float(s) for s in os.environ.get("BENCH_SIZES", "1 10 100").split()]
 PER_KIND = int(os.environ.get("BENCH_QUERIES", "40"))
+DOCTORED = int(os.environ.get("BENCH_DOCTORED", "40"))
 BASELINE_QUERIES = int(os.environ.get("BENCH_BASELINE_QUERIES", "10"))
 
 
@@ -99,6 +104,19 @@ def bench_size(mb: float) -> dict[str, str]:
         peaks.append(peak)
         right[query.kind] += correct(query, json.loads(out), directory)
 
+    # doctored quotes: what a fact-checker most needs flagged
+    altered = refused = 0
+    by_change: dict[str, list[int]] = {c: [0, 0] for c in CHANGES}
+    bent = doctored(directory, files, DOCTORED)
+    for query in bent:
+        argv = [*posttrack, query.text, str(directory), "-f", "json", "--limit", "1"]
+        result = run(argv, env, capture=True)
+        verdict = json.loads(result.out)["verdict"]
+        altered += verdict == "altered"
+        refused += result.status != 0
+        by_change[query.kind][0] += verdict == "altered"
+        by_change[query.kind][1] += 1
+
     # the engine alone, in one process: what the index and rerank cost without start-up
     engine: dict[str, list[float]] = {k: [] for k in KINDS}
     index = Index(index_path)
@@ -145,6 +163,11 @@ def bench_size(mb: float) -> dict[str, str]:
         row["typos / ugrep -Z"] = (
             f"{statistics.median(latency['typos']) / statistics.median(ug):.3f}x"
         )
+    if bent:
+        row["doctored flagged altered"] = f"{altered / len(bent):.0%} ({altered}/{len(bent)})"
+        row["doctored not passed (exit>0)"] = f"{refused / len(bent):.0%}"
+        # in the order of corpus.CHANGES: negation added, removed, number, modal, party
+        row["altered by change"] = " ".join(f"{a}/{n}" for a, n in by_change.values())
     row["peak MiB (warm)"] = f"{max(peaks):.0f}"
     return row
 

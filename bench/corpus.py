@@ -250,3 +250,80 @@ def queries(directory: Path, files: list[Path], per_kind: int, seed: int = 11) -
             found.append(Query("absent", text, None, None, None))
     cached.write_text(json.dumps([asdict(q) for q in found]))
     return found
+
+
+_NEGATABLE = re.compile(
+    r"\b(is|are|was|were|should|must|will|would|can|could|may|shall|has|have|does|do)\b "
+    r"(?!not\b)",
+    re.I,
+)
+_MODALS = {"should": "must", "must": "should", "may": "must", "can": "cannot", "will": "may"}
+_MODAL = re.compile(r"\b(" + "|".join(_MODALS) + r")\b")
+_NUMBER = re.compile(r"\b\d+\b")
+_COUNTRY = re.compile(r"\b(" + "|".join(COUNTRIES) + r")\b")
+CHANGES = ("negation added", "negation removed", "number changed", "modal swapped", "party swapped")
+
+
+def _doctor(text: str, change: str, rng: random.Random) -> str | None:
+    """The quote with one meaning-bearing change, or None when it has nothing to change."""
+
+    def one(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        found = list(pattern.finditer(text))
+        return rng.choice(found) if found else None
+
+    if change == "negation added":
+        at = one(_NEGATABLE)
+        return None if at is None else f"{text[: at.end(1)]} not {text[at.end(1) + 1 :]}"
+    if change == "negation removed":
+        at = one(re.compile(r" not\b"))
+        return None if at is None else text[: at.start()] + text[at.end() :]
+    if change == "number changed":
+        at = one(_NUMBER)
+        if at is None:
+            return None
+        number = str(int(at.group()) + rng.randint(1, 9))
+        return text[: at.start()] + number + text[at.end() :]
+    if change == "modal swapped":
+        at = one(_MODAL)
+        return None if at is None else text[: at.start()] + _MODALS[at.group()] + text[at.end() :]
+    at = one(_COUNTRY)
+    if at is None:
+        return None
+    other = rng.choice([c for c in COUNTRIES if c != at.group()])
+    return text[: at.start()] + other + text[at.end() :]
+
+
+def doctored(directory: Path, files: list[Path], count: int, seed: int = 13) -> list[Query]:
+    """Quotes of the corpus with one meaning-bearing change each (a negation added or
+    removed, a number changed, a modal or a party swapped), kinds in turn, where the
+    changed text is nowhere in the corpus: each should be flagged `altered`. `kind`
+    names the change; file, line and passage are the place it was taken from."""
+    cached = directory / f"doctored-{count}.json"
+    if cached.exists():
+        return [Query(**q) for q in json.loads(cached.read_text())]
+    rng = random.Random(seed)
+    corpus = " ".join(normalize_fast(p.read_text(encoding="utf-8")) for p in files)
+    found: list[Query] = []
+    attempts = 0
+    while len(found) < count and attempts < count * 200:
+        attempts += 1
+        change = CHANGES[len(found) % len(CHANGES)]
+        path = rng.choice(files)
+        raw = path.read_text(encoding="utf-8")
+        mapped = normalize(raw)
+        words = mapped.text.split(" ")
+        size = rng.randint(12, 20)
+        start = rng.randint(0, max(len(words) - size - 1, 0))
+        offset = len(" ".join(words[:start])) + (1 if start else 0)
+        passage = " ".join(words[start : start + size])
+        begin, end = mapped.span(offset, offset + len(passage))
+        original = raw[begin:end]
+        if "\n" in original or re.search(r"[*<>\\“”–]", original):
+            continue
+        text = _doctor(original, change, rng)
+        if text is None or normalize_fast(text) in corpus:
+            continue
+        line = raw.count("\n", 0, begin) + 1
+        found.append(Query(change, text, str(path.relative_to(directory)), line, passage))
+    cached.write_text(json.dumps([asdict(q) for q in found]))
+    return found
