@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import MINI, SHIPPED, Result, rewrite
 from posttrack import load_dataset
+from posttrack.errors import Change, Closest
 from posttrack.quotes.verify import run_check
 
 Cli = Callable[..., Result]
@@ -35,15 +39,140 @@ def test_missing_quote_reports_its_closest_match(
     result = cli("check", "--data", str(data))
     path = data / "positions.yaml"
     assert result.code == 1
-    assert result.out.splitlines() == [
-        f"{path}:45:15: quote not found in 'alpha-paper'; closest (9"
-        + result.out.split("closest (9", 1)[1].rstrip("\n")
-    ]
-    assert f"at {data / 'sources' / 'alpha-paper.txt'}:5: " in result.out
-    assert (
-        'alpha-paper.txt:5: "There is a need for binding rules for responsible State"' in result.out
+    score = re.search(r"closest \((\d+)/100\)", result.out)
+    assert score is not None
+    assert 90 <= int(score[1]) < 100
+    # the whole passage, where it starts (line and column), and what differs
+    assert result.out == (
+        f"{path}:45:15: quote not found in 'alpha-paper'; closest ({score[1]}/100) at "
+        f"{data / 'sources' / 'alpha-paper.txt'}:5:4: "
+        '"There is a need for binding rules for responsible State behaviour."; '
+        "differences: the source says 'rules', the quote 'rulez'; "
+        "the source says 'State', the quote 'States'\n"
     )
     assert result.err == "check: 4 positions, 5 quotes, 2 sources, 2 topics: 1 problem(s)\n"
+
+
+def test_the_closest_passage_is_a_field_of_the_problem(dataset_copy: Callable[..., Path]) -> None:
+    data = dataset_copy()
+    rewrite(data, "There is a need for binding", "There is no need for binding")
+    (problem,) = run_check(load_dataset(data))
+    assert problem.closest is not None
+    assert problem.closest._replace(score=0) == Closest(
+        str(data / "sources" / "alpha-paper.txt"),
+        5,
+        4,
+        0,
+        "There is a need for binding rules for responsible State behaviour.",
+        (Change("replace", "no", "a", True),),
+    )
+    assert 80 <= problem.closest.score < 100
+    # a difference that changes the meaning is said plainly
+    assert problem.message.endswith(
+        "differences: the source says 'a', the quote 'no' (Not what the source says: it says "
+        "'There is a need', the quote says 'There is no need'.)"
+    )
+
+
+def test_a_long_passage_is_shown_whole_with_a_reversal_explained(
+    cli: Cli, dataset_copy: Callable[..., Path]
+) -> None:
+    data = dataset_copy(SHIPPED)
+    rewrite(data, "principles should not be used as", "principles should be used as")
+    result = cli("check", "--data", str(data))
+    assert result.code == 1
+    sentence = (
+        "However, these voluntary norms, rules, and principles should not be used as a "
+        "substitute for a legally binding instrument, supported by a robust enforcement, "
+        "verification, and accountability mechanism."
+    )
+    assert f'2023-10-11-issi-brief.txt:32:252: "{sentence}"; ' in result.out
+    assert result.out.rstrip("\n").endswith(
+        "differences: the quote leaves out 'not' (Not what the source says: it says "
+        "'should not be used', the quote says 'should be used'.)"
+    )
+
+
+def test_a_quote_with_nothing_close_says_so(dataset_copy: Callable[..., Path]) -> None:
+    data = dataset_copy()
+    rewrite(data, "Alpha supports voluntary norms of behaviour.", "Zq")
+    (problem,) = run_check(load_dataset(data))
+    assert problem.closest is None or problem.closest.score < 100
+    assert problem.message.startswith("quote not found in 'alpha-paper'; ")
+
+
+_ALPHA_PATH = "    path: sources/alpha-paper.txt\n"
+_BETA_PATH = "    path: sources/beta-statement.txt\n"
+
+
+@pytest.mark.parametrize(
+    ("after", "where", "expected"),
+    [
+        (_ALPHA_PATH, "para 7", "(the document's paragraphs are numbered 1-3)"),
+        (_ALPHA_PATH, "para 2(b)", "(the document's paragraphs are numbered 1-3)"),
+        (_ALPHA_PATH, "paras 2-4", "(the document's paragraphs are numbered 1-3)"),
+        (_ALPHA_PATH, 'section "Annex"', "(the document has no section headings)"),
+        (_BETA_PATH, "unnumbered para 3", "(the document has 2 unnumbered paragraph(s))"),
+        (_BETA_PATH, "unnumbered paras 2-3", "(the document has 2 unnumbered paragraph(s))"),
+        (
+            _BETA_PATH,
+            "para 1",
+            "(the document numbers no paragraphs; name the passage as `para 18`",
+        ),
+    ],
+)
+def test_a_passage_naming_no_place_in_its_document_is_an_error(
+    cli: Cli, dataset_copy: Callable[..., Path], after: str, where: str, expected: str
+) -> None:
+    data = dataset_copy()
+    rewrite(data, after, f"{after}    passages:\n      - where: {where}\n        said_by: them\n")
+    source = "alpha-paper" if after == _ALPHA_PATH else "beta-statement"
+    line = 15 if after == _ALPHA_PATH else 23
+    result = cli("check", "--data", str(data))
+    assert result.code == 1
+    assert result.out.startswith(
+        f"{data / 'positions.yaml'}:{line}:16: the passage '{where}' of '{source}' names no "
+        f"place in {data / 'sources' / (source + '.txt')} {expected}"
+    )
+    assert result.out.rstrip("\n").endswith("; fix its 'where'")
+
+
+@pytest.mark.parametrize(
+    ("after", "where"),
+    [
+        (_ALPHA_PATH, "para 2"),
+        (_ALPHA_PATH, "para 2(a)"),
+        (_ALPHA_PATH, "paras 1-3"),
+        (_BETA_PATH, "unnumbered para 2"),
+        (_BETA_PATH, "unnumbered paras 1-2"),
+    ],
+)
+def test_a_passage_naming_a_place_of_its_document_passes(
+    cli: Cli, dataset_copy: Callable[..., Path], after: str, where: str
+) -> None:
+    data = dataset_copy()
+    rewrite(data, after, f"{after}    passages:\n      - where: {where}\n        said_by: them\n")
+    assert cli("check", "--data", str(data)).code == 0
+
+
+def test_a_section_passage_is_checked_against_the_headings(
+    cli: Cli, dataset_copy: Callable[..., Path]
+) -> None:
+    data = dataset_copy(SHIPPED)
+    marked = "passages:              # its accounts of the OEWG report"
+    rewrite(
+        data,
+        marked,
+        'passages:\n      - where: section "Conclusion"\n        said_by: x\n'
+        '      - where: section "Conclusions"\n        said_by: y\n    #',
+    )
+    result = cli("check", "--data", str(data))
+    assert result.code == 1
+    assert result.out.count("\n") == 1
+    assert "the passage 'section \"Conclusions\"' of '2023-10-11-issi-brief'" in result.out
+    assert '(its sections are "Militarization of ICTs: Existing and Potential Threats", ' in (
+        result.out
+    )
 
 
 def test_wrong_paragraph_is_reported(cli: Cli, dataset_copy: Callable[..., Path]) -> None:

@@ -15,8 +15,8 @@ from conftest import MINI, SHIPPED
 from posttrack.dataset import codec
 from posttrack.dataset.load import load_dataset
 from posttrack.dates import Date, parse_date
-from posttrack.errors import Problem
-from posttrack.model import Dataset, Level, Position, Quote, Source, Topic
+from posttrack.errors import Change, Closest, Problem
+from posttrack.model import Dataset, Level, Passage, Position, Quote, Source, Topic
 from posttrack.quotes.locate import Occurrence, quote_places
 
 
@@ -83,6 +83,14 @@ def _every_field(root: Path, *, set_: bool) -> tuple[Dataset, dict[Quote, list[O
         "A speaker" if set_ else None, "A venue", "https://example.org" if set_ else None,
         "sources/a.txt", file, "a note" if set_ else None, 4,
     )  # fmt: skip
+    if set_:
+        source = source._replace(
+            passages=(
+                Passage("para 18", "previous GGEs", "Their words.", 5, 16),
+                Passage('section "A"', "the report"),
+                Passage("unnumbered paras 2-3", "many delegations", None, 7, 16),
+            )
+        )
     scale = (Level(1, "weak"), Level(3, "strong")) if set_ else ()
     topic = Topic("t", "T", "About t.", ("tee", "the t") if set_ else (), scale, 9)
     quotes = (Quote("Words.", "para 1", 12, 9), Quote("Words", "p. 2"))
@@ -101,7 +109,15 @@ def _every_field(root: Path, *, set_: bool) -> tuple[Dataset, dict[Quote, list[O
 @pytest.mark.parametrize("set_", [True, False], ids=["set", "unset"])
 def test_every_optional_field_round_trips_set_and_unset(tmp_path: Path, set_: bool) -> None:
     dataset, places = _every_field(tmp_path, set_=set_)
-    problems = [Problem("positions.yaml", 3, 5, "a problem"), Problem("x", 0, 0, "w", "warning")]
+    closest = Closest(
+        "sources/a.txt", 2, 4, 96.5, "it should not be", (Change("delete", "", "not", True),)
+    )
+    problems = [
+        Problem("positions.yaml", 3, 5, "a problem"),
+        Problem("x", 0, 0, "w", "warning"),
+        Problem("positions.yaml", 4, 1, "not found", closest=closest),
+        Problem("positions.yaml", 5, 1, "not found", closest=closest._replace(differences=())),
+    ]
     _assert_round_trip(dataset, places, problems if set_ else None)
     _assert_round_trip(dataset, places, [])
 
@@ -113,7 +129,16 @@ def test_an_empty_dataset_round_trips(tmp_path: Path) -> None:
 
 # -- the specs: one named entry per model field ------------------------------------
 
-_SPECS = [codec._DATE, codec._SOURCE, codec._LEVEL, codec._TOPIC, codec._QUOTE, codec._POSITION]
+_SPECS = [
+    codec._DATE,
+    codec._PASSAGE,
+    codec._SOURCE,
+    codec._LEVEL,
+    codec._TOPIC,
+    codec._QUOTE,
+    codec._POSITION,
+    codec._PROBLEM,
+]
 
 
 @pytest.mark.parametrize("shape", _SPECS, ids=lambda s: s.model.__name__)
@@ -209,4 +234,36 @@ def test_a_header_value_of_the_wrong_type_is_undecodable(table: str, name: str) 
     field = dict(zip(_TABLES[table].names, _TABLES[table].fields, strict=True))[name]
     head[table][name][0] = _wrong(field.types)
     with pytest.raises(codec.Undecodable, match="wrong type"):
+        codec.Stored(head, b"\n" + parts, 1, dataset.file)
+
+
+def test_a_stored_passage_is_checked_as_the_loader_checks_it(tmp_path: Path) -> None:
+    dataset, places = _every_field(tmp_path, set_=True)
+    head, parts = _encoded(dataset, places)
+    codec.Stored(head, b"\n" + parts, 1, dataset.file)  # as encoded: it decodes
+    head["sources"]["passages"][0]["where"][0] = "paragraph 18"
+    with pytest.raises(codec.Undecodable, match="a passage's location"):
+        codec.Stored(head, b"\n" + parts, 1, dataset.file)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda c: c.pop("score"),
+        lambda c: c.update(score=101),
+        lambda c: c.update(line=-1),
+        lambda c: c.update(text=None),
+        lambda c: c.update(differences=[["delete", "", "not"]]),
+        lambda c: c.update(differences=[["swap", "a", "b", False]]),
+        lambda c: c.update(differences=[["delete", "", "not", 1]]),
+    ],
+)
+def test_a_stored_closest_passage_is_checked(tmp_path: Path, damage: Any) -> None:
+    dataset = load_dataset(MINI)
+    closest = Closest("a.txt", 2, 4, 96.5, "it should not be", (Change("delete", "", "not", True),))
+    problems = [Problem("positions.yaml", 4, 1, "not found", closest=closest)]
+    head, parts = _encoded(dataset, {}, problems)
+    assert codec.Stored(head, b"\n" + parts, 1, dataset.file).problems == problems
+    damage(head["problems"]["items"]["closest"][0])
+    with pytest.raises(codec.Undecodable):
         codec.Stored(head, b"\n" + parts, 1, dataset.file)

@@ -290,3 +290,96 @@ def test_dates_and_levels_take_ascii_digits_and_are_never_empty(
     data = dataset_copy()
     rewrite(data, old, new)
     assert any(expected in p for p in problems(data))
+
+
+# -- passages in others' words -----------------------------------------------------
+
+_ALPHA_PATH = "    path: sources/alpha-paper.txt\n"
+
+
+def _with_passages(data: Path, block: str) -> None:
+    rewrite(data, _ALPHA_PATH, _ALPHA_PATH + block)
+
+
+def test_a_source_loads_its_passages(dataset_copy: Copy) -> None:
+    data = dataset_copy()
+    _with_passages(
+        data,
+        "    passages:\n"
+        "      - where: para 2\n        said_by: the Group\n        note: Its words.\n"
+        "      - where: paras 1-3\n        said_by: many delegations\n"
+        '      - where: section "Heading"\n        said_by: them\n'
+        "      - where: unnumbered paras 2-4\n        said_by: others\n",
+    )
+    source = load_dataset(data).sources["alpha-paper"]
+    assert [(p.where, p.said_by, p.note, p.line, p.column) for p in source.passages] == [
+        ("para 2", "the Group", "Its words.", 15, 16),
+        ("paras 1-3", "many delegations", None, 18, 16),
+        ('section "Heading"', "them", None, 20, 16),
+        ("unnumbered paras 2-4", "others", None, 22, 16),
+    ]
+    assert load_dataset(MINI).sources["alpha-paper"].passages == ()
+
+
+@pytest.mark.parametrize(
+    ("block", "at", "expected"),
+    [
+        (
+            "    passages:\n      - where: paragraph 18\n        said_by: the GGE\n",
+            "15:16",
+            "'paragraph 18' is not a location; write it as `para 18`",
+        ),
+        (
+            "    passages:\n      - where: para 018\n        said_by: the GGE\n",
+            "15:16",
+            "'para 018' is not a location",
+        ),
+        (
+            "    passages:\n      - where: paras 30-29\n        said_by: the GGE\n",
+            "15:16",
+            "the range 'paras 30-29' must run from a lower to a higher number",
+        ),
+        (
+            "    passages:\n      - where: unnumbered paras 4-4\n        said_by: the GGE\n",
+            "15:16",
+            "the range 'unnumbered paras 4-4' must run from a lower to a higher number",
+        ),
+        ("    passages:\n      - where: para 2\n", "15:9", "a passage has no 'said_by'"),
+        (
+            "    passages:\n      - where: para 2\n        said_by: '  '\n",
+            "16:18",
+            "'said_by' is blank; give it a value",
+        ),
+        (
+            "    passages:\n      - where: para 2\n        said_by: [a]\n",
+            "16:18",
+            "'said_by' must be text, not a list",
+        ),
+        (
+            "    passages:\n      - where: para 2\n        said_by: x\n        who: y\n",
+            "17:9",
+            "unknown key 'who' in a passage; expected where, said_by, note",
+        ),
+        ("    passages:\n", "14:14", "'passages' is empty; list the passages or remove the key"),
+        ("    passages: para 2\n", "14:15", "'passages' must be a list, not a text"),
+        (
+            "    passages:\n      - para 2\n",
+            "15:9",
+            "each entry of 'passages' must be a mapping (where and said_by), not a text",
+        ),
+        (
+            "    passages:\n      - where: para 2\n        said_by: x\n"
+            "      - where: para 2\n        said_by: y\n",
+            "17:16",
+            "the passage 'para 2' is marked twice (first at line 15); keep one",
+        ),
+    ],
+)
+def test_each_class_of_passage_error_is_located(
+    dataset_copy: Copy, block: str, at: str, expected: str
+) -> None:
+    data = dataset_copy()
+    _with_passages(data, block)
+    found = problems(data)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{data / 'positions.yaml'}:{at}: {expected}"), found

@@ -16,6 +16,28 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
+class Change(NamedTuple):
+    """One word-level difference between a quote and a source passage."""
+
+    op: str  # insert, delete or replace
+    quote: str  # the quote's words ("" for a deletion; the ellipsis under one)
+    source: str  # the source's words ("" for an insertion)
+    meaning: bool  # True when it changes what the source says
+
+
+class Closest(NamedTuple):
+    """The passage of a source closest to a quote that is not in it: where it is
+    (its file as shown, 1-based line and column), how close (0-100), its whole
+    text (whitespace collapsed) and how the quote differs from it."""
+
+    path: str
+    line: int
+    column: int
+    score: float
+    text: str
+    differences: tuple[Change, ...] = ()
+
+
 class Problem(NamedTuple):
     """One finding about the dataset, located as `path:line:col`."""
 
@@ -24,6 +46,7 @@ class Problem(NamedTuple):
     column: int  # 1-based; 0 when unknown
     message: str
     severity: str = "error"  # "error" or "warning"
+    closest: Closest | None = None  # for a quote not found: the passage nearest to it
 
     def __str__(self) -> str:
         where = self.path

@@ -12,6 +12,17 @@ KINDS = ("working-paper", "submission", "statement", "press-release", "analysis"
 VOICES = ("primary", "reported", "secondary")
 
 
+class Passage(NamedTuple):
+    """A passage of a source that holds someone else's words or views (a working
+    paper reporting what the GGEs concluded), at the document's own location."""
+
+    where: str  # `para 18`, `paras 29-30`, `unnumbered para 3`, `section "Heading"`
+    said_by: str  # who holds those words or that view: "previous GGEs"
+    note: str | None = None
+    line: int = 0  # where its `where` is written in positions.yaml
+    column: int = 0
+
+
 class Source(NamedTuple):
     """A document the dataset quotes; its text is `file`."""
 
@@ -29,6 +40,7 @@ class Source(NamedTuple):
     file: Path  # resolved, inside the dataset directory
     note: str | None = None
     line: int = 0  # where the entry starts in positions.yaml
+    passages: tuple[Passage, ...] = ()  # its passages in others' words, in file order
 
 
 class Level(NamedTuple):

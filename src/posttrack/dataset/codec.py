@@ -10,7 +10,7 @@ columns, whatever the size of the dataset; `show` decodes the header and its one
 topic only.
 
 How each field is stored and checked is declared once, by name, in a spec per
-model (`_DATE`, `_SOURCE`, `_LEVEL`, `_TOPIC`, `_QUOTE`, `_POSITION`,
+model (`_DATE`, `_PASSAGE`, `_SOURCE`, `_LEVEL`, `_TOPIC`, `_QUOTE`, `_POSITION`,
 `_PROBLEM`); encoding and decoding walk the model's `_fields`. A model field
 without an entry in its spec, or an entry naming no field, fails at import
 (`spec`). A stored value is trusted for nothing: the checksum around the copy
@@ -35,13 +35,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from posttrack.dates import Date
-from posttrack.errors import Problem
-from posttrack.model import KINDS, VOICES, Dataset, Level, Position, Quote, Source, Topic
+from posttrack.errors import Change, Closest, Problem
+from posttrack.model import KINDS, VOICES, Dataset, Level, Passage, Position, Quote, Source, Topic
+from posttrack.quotes.passages import location_problem
 
 if TYPE_CHECKING:
     from posttrack.quotes.locate import Occurrence
 
-FORMAT = 6  # bump when the stored shape changes (6: the header's tables by column)
+# bump when the stored shape changes (6: the header's tables by column; 7: sources'
+# passages, the closest passage of a quote not found)
+FORMAT = 7
 
 
 class Undecodable(Exception):
@@ -274,6 +277,42 @@ def _not_negative(column: list[int], _: _Scope) -> list[int]:
     return column
 
 
+def _locations(column: list[str], _: _Scope) -> list[str]:
+    _expect(not any(map(location_problem, column)), "a passage's location")
+    return column
+
+
+_CHANGE_TYPES = (str, str, str, bool)
+_CLOSEST_KEYS = {"path", "line", "column", "score", "text", "differences"}
+
+
+def _closest_values(column: list[Closest | None], _: _Encoding) -> list[dict[str, Any] | None]:
+    return [None if c is None else {**c._asdict(), "differences": c.differences} for c in column]
+
+
+def _closest(stored: Any) -> Closest | None:
+    if stored is None:
+        return None
+    _expect(type(stored) is dict and stored.keys() == _CLOSEST_KEYS, "a closest passage")
+    path, line, column, score, text = (
+        stored[k] for k in ("path", "line", "column", "score", "text")
+    )
+    _expect(type(path) is str and type(text) is str, "a closest passage's text")
+    _expect(type(line) is int and type(column) is int and min(line, column) >= 0, "a place")
+    _expect(type(score) in (int, float) and 0 <= score <= 100, "a closest passage's score")
+    changes = stored["differences"]
+    _expect(type(changes) is list, "a closest passage's differences")
+    for change in changes:
+        _expect(type(change) is list and len(change) == len(_CHANGE_TYPES), "a difference")
+        _expect(tuple(map(type, change)) == _CHANGE_TYPES, "a difference")
+        _expect(change[0] in ("insert", "delete", "replace"), "a difference's op")
+    return Closest(path, line, column, float(score), text, tuple(Change(*c) for c in changes))
+
+
+def _closests(column: list[dict[str, Any] | None], _: _Scope) -> list[Closest | None]:
+    return list(map(_closest, column))
+
+
 TEXT = Field(_STR)
 OPTIONAL_TEXT = Field(_OPTIONAL_STR)
 NUMBER = Field(_INT)
@@ -286,6 +325,14 @@ _DATE_FIELDS = {
     "precision": _one_of({"year", "month", "day"}),
     "qualifier": _one_of({"", "uncertain", "approximate"}),
 }
+_PASSAGE_FIELDS = {
+    "where": Field(_STR, decode=_locations),
+    "said_by": TEXT,
+    "note": OPTIONAL_TEXT,
+    "line": LINE,
+    "column": LINE,
+}
+_PASSAGE = spec(Passage, _PASSAGE_FIELDS)  # before the sources' spec, which holds it
 _SOURCE_FIELDS = {
     "id": Field(_STR, decode=_unique),
     "title": TEXT,
@@ -301,6 +348,7 @@ _SOURCE_FIELDS = {
     "file": Field(_STR, _paths, _dataset_files),
     "note": OPTIONAL_TEXT,
     "line": LINE,
+    "passages": _table_of(_PASSAGE),
 }
 _LEVEL_FIELDS = {"level": NUMBER, "label": TEXT}
 _LEVEL = spec(Level, _LEVEL_FIELDS)  # before the topics' spec, which holds it
@@ -331,6 +379,7 @@ _PROBLEM_FIELDS = {
     "column": LINE,
     "message": TEXT,
     "severity": _one_of({"error", "warning"}),
+    "closest": Field(frozenset({dict, type(None)}), _closest_values, _closests),
 }
 
 _DATE = spec(Date, _DATE_FIELDS, _ends_after_starts)

@@ -11,8 +11,9 @@ from typing import Any
 from posttrack.dataset.yamlsafe import Mark, YMap, YSeq
 from posttrack.dates import Date, DateFormatError, parse_date
 from posttrack.errors import Problem
-from posttrack.model import KINDS, VOICES, Level, Position, Quote, Source, Topic
+from posttrack.model import KINDS, VOICES, Level, Passage, Position, Quote, Source, Topic
 from posttrack.quotes.normalize import topic_key
+from posttrack.quotes.passages import location_problem
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INT = re.compile(r"-?[0-9]+")  # not \d: it matches every script's digits, and int() reads them
@@ -173,7 +174,7 @@ class Validator:
 
     def source(self, entry: YMap) -> Source | None:
         required = ("id", "title", "issued", "kind", "voice", "author", "path")
-        optional = ("short", "speaker", "venue", "URL", "note")
+        optional = ("short", "speaker", "venue", "URL", "note", "passages")
         complete = self.keys(entry, "a source", required, optional)
         values = (
             self.ident(entry, "id"),
@@ -189,6 +190,7 @@ class Validator:
         venue = self.text(entry, "venue", optional=True)
         url = self.text(entry, "URL", optional=True)
         note = self.text(entry, "note", optional=True)
+        passages = self.passages(entry)
         ident, title, issued, kind, voice, author, file = values
         if (
             not complete
@@ -199,6 +201,7 @@ class Validator:
             or voice is None
             or author is None
             or file is None
+            or passages is None
         ):
             return None
         return Source(
@@ -216,7 +219,49 @@ class Validator:
             file=file,
             note=note,
             line=entry.mark[0],
+            passages=passages,
         )
+
+    def passages(self, entry: YMap) -> tuple[Passage, ...] | None:
+        """The source's passages in others' words (none when it marks none); None
+        when one is invalid, so that the source is not half-built."""
+        if entry.get("passages") is None:
+            if "passages" in entry:
+                self.problem(
+                    entry.value_marks["passages"],
+                    "'passages' is empty; list the passages or remove the key",
+                )
+                return None
+            return ()
+        items = self.seq(entry, "passages")
+        if items is None:
+            return None
+        built = self.entries(entry, "passages", "where and said_by", self.passage)
+        if len(built) != len(items):
+            return None
+        first: dict[str, Passage] = {}
+        for passage in built:
+            seen = first.setdefault(passage.where, passage)
+            if seen is not passage:
+                self.problem(
+                    (passage.line, passage.column),
+                    f"the passage '{passage.where}' is marked twice (first at line {seen.line}); "
+                    "keep one",
+                )
+                return None
+        return tuple(built)
+
+    def passage(self, entry: YMap) -> Passage | None:
+        complete = self.keys(entry, "a passage", ("where", "said_by"), ("note",))
+        where, said_by = self.text(entry, "where"), self.text(entry, "said_by")
+        note = self.text(entry, "note", optional=True)
+        if where is not None and (why := location_problem(where)) is not None:
+            self.problem(entry.value_marks["where"], why)
+            where = None
+        if not complete or where is None or said_by is None:
+            return None
+        line, column = entry.value_marks["where"]
+        return Passage(where, said_by, note, line, column)
 
     def level(self, entry: YMap) -> Level | None:
         complete = self.keys(entry, "a scale level", ("level", "label"), ())

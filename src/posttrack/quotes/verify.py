@@ -1,5 +1,6 @@
 """`check`'s verification of quotes: each one verbatim in its source, at the
-paragraph its `where` names."""
+paragraph its `where` names; and of each source's marked passages: each names a
+place its document has."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import re
 from typing import NamedTuple
 
 from posttrack.config import shown_path
-from posttrack.errors import DataError, Problem
+from posttrack.errors import Change, Closest, DataError, Problem
 from posttrack.model import Dataset, Quote
 from posttrack.quotes.locate import Occurrence, SourceText, closest, find_exact, read_source
+from posttrack.quotes.passages import covered, missing
 
 _PARA = re.compile(r"para \d+(?:\([a-z]+\))*")
 
@@ -28,19 +30,9 @@ def verify_quote(
     path = shown_path(dataset.file)
     spans = find_exact(text.normalized, quote.text)
     if not spans:
-        best = closest(text.normalized, quote.text)
-        hint = "nothing close"
-        if best is not None:
-            score, span = best
-            line, _ = text.line_of(span.start)
-            excerpt = " ".join(text.normalized.original_span(span.start, span.end).split())
-            if len(excerpt) > 80:
-                excerpt = excerpt[:77] + "..."
-            hint = (
-                f'closest ({score:.0f}/100) at {shown_path(text.source.file)}:{line}: "{excerpt}"'
-            )
+        found, hint = _closest(text, quote.text)
         message = f"quote not found in '{text.source.id}'; {hint}"
-        return [], [Problem(path, quote.line, quote.column, message)]
+        return [], [Problem(path, quote.line, quote.column, message, closest=found)]
     places = [text.occurrence(span) for span in spans]
     line = places[0][0]
     label = text.label_at(line)
@@ -51,6 +43,83 @@ def verify_quote(
         f"not {quote.where}; fix 'where'"
     )
     return places, [Problem(path, quote.line, quote.column, message)]
+
+
+def _closest(text: SourceText, quote: str) -> tuple[Closest | None, str]:
+    """The whole passage closest to a quote that is not in its source, with how the
+    quote differs from it word by word; and the same for people, on the problem's
+    one line: where, how close, the passage, what differs and, last, the first
+    difference that changes the meaning, said plainly."""
+    best = closest(text.normalized, quote)
+    if best is None:
+        return None, "nothing close"
+    from posttrack.quotes.differences import differences, explain  # only when one is missing
+
+    score, span = best
+    first, last = sentences(text.raw, *text.normalized.span(span.start, span.end))
+    line, column = text.lines.locate(first)
+    passage = text.raw[first:last]
+    found = differences(quote, passage)
+    changes = tuple(Change(d.op, d.quote, d.source, d.meaning) for d in found)
+    shown = " ".join(passage.split())
+    place = Closest(shown_path(text.source.file), line, column, round(score, 1), shown, changes)
+    hint = f'closest ({score:.0f}/100) at {place.path}:{line}:{column}: "{shown}"'
+    if changes:
+        hint += "; differences: " + "; ".join(map(_change, changes))
+        if said := explain(quote, passage, found):
+            hint += f" ({said})"
+    return place, hint
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]*]*(?=\s|$)|\n[ \t]*\n")
+_WIDEST = 600  # characters each side: a passage, not a page
+_STRAY = 2  # words
+
+
+def sentences(raw: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to the whole sentences it is in, within its paragraph; a
+    word or two that an approximate alignment took from the next or the previous
+    sentence is left to it."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(raw, start, end)]
+    if ends and len(raw[ends[-1] : end].split()) <= _STRAY:
+        end = ends[-1]
+    if ends and ends[0] < end and len(raw[start : ends[0]].split()) <= _STRAY:
+        start = ends[0]
+    head = max(start - _WIDEST, 0)
+    before = [m.end() for m in _SENTENCE_END.finditer(raw, head, start)]
+    first = before[-1] if before else head
+    while first < start and raw[first].isspace():
+        first += 1
+    after = _SENTENCE_END.search(raw, max(end - 1, first), min(end + _WIDEST, len(raw)))
+    last = end if after is None else max(end, after.end())
+    while last > first and raw[last - 1].isspace():
+        last -= 1
+    return first, last
+
+
+def _change(change: Change) -> str:
+    if change.op == "insert":
+        return f"the quote adds '{change.quote}'"
+    if change.op == "delete":
+        if change.quote:  # an ellipsis standing for the words
+            return f"the quote's '{change.quote}' leaves out '{change.source}'"
+        return f"the quote leaves out '{change.source}'"
+    return f"the source says '{change.source}', the quote '{change.quote}'"
+
+
+def verify_passages(dataset: Dataset, text: SourceText) -> list[Problem]:
+    """A problem for each marked passage of the source that names no place in its text."""
+    path = shown_path(dataset.file)
+    problems = []
+    for passage in text.source.passages:
+        if not covered(passage.where, text.raw):
+            message = (
+                f"the passage '{passage.where}' of '{text.source.id}' names no place in "
+                f"{shown_path(text.source.file)} ({missing(passage.where, text.raw)}); "
+                "fix its 'where'"
+            )
+            problems.append(Problem(path, passage.line, passage.column, message))
+    return problems
 
 
 class Verified(NamedTuple):
@@ -72,6 +141,8 @@ def verify(dataset: Dataset) -> Verified:
             texts[source.id] = read_source(source)
         except DataError as error:
             problems.extend(error.problems)
+            continue
+        problems.extend(verify_passages(dataset, texts[source.id]))
     for position in dataset.positions:
         for quote in position.quotes:
             if position.source not in texts:
