@@ -10,6 +10,9 @@ import pytest
 from conftest import SHIPPED
 from posttrack import load_dataset
 from posttrack.model import Dataset
+from posttrack.quotes.attribution import in_own_words, said_by
+from posttrack.quotes.locate import find_exact, read_source
+from posttrack.quotes.passages import unnumbered_paragraphs
 from posttrack.quotes.verify import run_check
 
 SOURCE_IDS = [
@@ -125,3 +128,153 @@ def test_the_binding_instrument_story(shipped: Dataset) -> None:
     )
     assert history[3].original
     assert "3 March 2023" in history[3].original
+
+
+# -- whose words: the passages the sources mark as others' ------------------------------
+
+GGES = "previous GGEs"
+REPORT = "the OEWG's second annual progress report"
+
+
+def test_the_passages_in_others_words_are_marked(shipped: Dataset) -> None:
+    marked = {(s.id, p.where): p.said_by for s in shipped.sources.values() for p in s.passages}
+    assert marked == {
+        ("2020-oewg-working-paper", "para 18"): GGES,
+        ("2020-oewg-working-paper", "para 29"): "previous GGE reports",
+        ("2020-oewg-working-paper", "para 35"): "previous GGE reports",
+        ("2020-oewg-working-paper", "para 36"): "the 2015 GGE report",
+        ("2020-oewg-predraft-inputs", "para 7"): "many delegations, including Pakistan",
+        ("2021-12-13-akram-oewg-statement", "unnumbered para 10"): (
+            "a broad consensus among Member States"
+        ),
+        ("2023-10-11-issi-brief", "unnumbered para 3"): REPORT,
+        ("2023-10-11-issi-brief", "unnumbered para 7"): REPORT,
+        ("2023-10-11-issi-brief", "unnumbered paras 9-10"): REPORT,
+    }
+
+
+def _said_by(shipped: Dataset, source_id: str, quote: str, *, cited: bool) -> tuple[str, bool]:
+    source = shipped.sources[source_id]
+    text = read_source(source)
+    (span,) = find_exact(text.normalized, quote)
+    line, _, end = text.occurrence(span)
+    end_line = text.raw.count("\n", 0, end) + 1
+    found = said_by(source, None, cited, shipped.state, text=text.raw, line=line, end_line=end_line)
+    own = in_own_words(source, None, text=text.raw, line=line, end_line=end_line)
+    assert found is not None
+    return found, own
+
+
+@pytest.mark.parametrize(
+    ("source", "quote", "cited", "expected"),
+    [
+        # the issue's example: the GGEs' words, which the working paper reports
+        (
+            "2020-oewg-working-paper",
+            "International law, and in particular the Charter of the United Nations, is "
+            "applicable and is essential to maintaining peace and stability",
+            False,
+            (GGES, False),
+        ),
+        # Pakistan's own view, though it names the GGE recommendations it builds on
+        (
+            "2020-oewg-working-paper",
+            "The 2015 GGE recommendations could provide a useful basis",
+            True,
+            ("Pakistan", True),
+        ),
+        (
+            "2020-oewg-working-paper",
+            "Reports of previous GGEs include valuable recommendations",
+            True,
+            ("Pakistan", True),
+        ),
+        (
+            "2020-oewg-predraft-inputs",
+            "highlighted the need for recommending the consideration of a binding instrument",
+            True,
+            ("many delegations, including Pakistan", False),
+        ),
+        (
+            "2021-12-13-akram-oewg-statement",
+            "it is essential to develop a legally binding international instrument",
+            True,
+            ("Pakistan", True),
+        ),
+        (
+            "2021-12-13-akram-oewg-statement",
+            "are applicable and essential to maintain peace and stability in the ICT environment",
+            False,
+            ("a broad consensus among Member States", False),
+        ),
+        # the analyst reporting Pakistan, where a position quotes it; never Pakistan's words
+        (
+            "2023-10-11-issi-brief",
+            "these voluntary norms, rules, and principles should not be used as a substitute",
+            True,
+            ("Pakistan", False),
+        ),
+        (
+            "2023-10-11-issi-brief",
+            "states agreed to the development of additional norms",
+            False,
+            (REPORT, False),
+        ),
+        (
+            "2023-10-11-issi-brief",
+            "any of these proposed institutional dialogues or mechanisms would be established",
+            False,
+            (REPORT, False),
+        ),
+        # the analyst's own account of the report, and her conclusion
+        (
+            "2023-10-11-issi-brief",
+            "The most contentious aspect of this report",
+            False,
+            (
+                "Aamna Rafiq, Institute of Strategic Studies Islamabad (ISSI); edited by Malik "
+                "Qasim Mustafa",
+                False,
+            ),
+        ),
+        (
+            "2024-07-11-jadoon-unidir-press-release",
+            "it is time to create a legally-binding comprehensive framework",
+            True,
+            ("Pakistan", True),
+        ),
+    ],
+)
+def test_whose_words_each_shipped_passage_holds(
+    shipped: Dataset, source: str, quote: str, cited: bool, expected: tuple[str, bool]
+) -> None:
+    assert _said_by(shipped, source, quote, cited=cited) == expected
+
+
+def test_no_curated_issi_quote_is_in_the_reports_words(shipped: Dataset) -> None:
+    """The analyst's paragraphs that report Pakistan are not marked as the report's."""
+    for position in shipped.positions:
+        if position.source != "2023-10-11-issi-brief":
+            continue
+        for quote in position.quotes:
+            assert _said_by(shipped, position.source, quote.text, cited=True) == (
+                "Pakistan",
+                False,
+            ), quote.text
+
+
+def test_every_unnumbered_para_is_counted_as_the_readme_says(shipped: Dataset) -> None:
+    """The counter that locates `unnumbered para N` passages agrees with every quote
+    the curators located that way by hand."""
+    counted = 0
+    for position in shipped.positions:
+        source = shipped.sources[position.source]
+        text = read_source(source)
+        numbers = unnumbered_paragraphs(text.raw)
+        for quote in position.quotes:
+            if not quote.where.startswith("unnumbered para "):
+                continue
+            line = text.occurrence(find_exact(text.normalized, quote.text)[0])[0]
+            assert f"unnumbered para {numbers[line - 1]}" == quote.where, quote.text
+            counted += 1
+    assert counted >= 30
