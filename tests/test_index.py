@@ -138,3 +138,24 @@ def test_words_are_what_fts_sees() -> None:
         "a",
         "b",
     ]
+
+
+def test_file_ids_know_the_files_just_indexed_and_forget_the_pruned(tmp_path: Path) -> None:
+    """file_ids() answers from what stale() read while nothing is written; a refresh that
+    writes (a new file, a changed one, a prune) makes it read the index again."""
+    (tmp_path / "d").mkdir()
+    a = write(tmp_path / "d" / "a.txt", "alpha words\n")
+    index = Index(tmp_path / "index.sqlite")
+    index.refresh([a])
+    b = write(tmp_path / "d" / "b.txt", "beta words\n")
+    stale, _ = index.stale([a, b])
+    assert stale == [b]
+    index.refresh([a, b], stale=stale)
+    ids = index.file_ids([a, b])
+    assert sorted(ids.values()) == [a, b]
+    assert index.search(phrase(["beta", "words"]), list(ids), 10)
+    Path(a).unlink()
+    index.refresh([b], stale=index.stale([b])[0])  # a, gone, is pruned
+    assert list(index.file_ids([a, b]).values()) == [b]
+    other = Index(tmp_path / "index.sqlite")  # what another process sees is the same
+    assert other.file_ids([a, b]) == index.file_ids([a, b])
