@@ -155,6 +155,24 @@ def test_a_passage_naming_a_place_of_its_document_passes(
     assert cli("check", "--data", str(data)).code == 0
 
 
+def test_passages_that_mark_the_same_place_are_an_error(
+    cli: Cli, dataset_copy: Callable[..., Path]
+) -> None:
+    data = dataset_copy()
+    rewrite(
+        data,
+        _ALPHA_PATH,
+        f"{_ALPHA_PATH}    passages:\n      - where: para 2(a)\n        said_by: them\n"
+        "      - where: paras 1-2\n        said_by: others\n",
+    )
+    result = cli("check", "--data", str(data))
+    assert result.code == 1
+    assert result.out == (
+        f"{data / 'positions.yaml'}:17:16: the passages 'para 2(a)' and 'paras 1-2' of "
+        "'alpha-paper' both mark line 6; mark each place once\n"
+    )
+
+
 def test_a_section_passage_is_checked_against_the_headings(
     cli: Cli, dataset_copy: Callable[..., Path]
 ) -> None:

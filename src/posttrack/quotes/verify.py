@@ -108,17 +108,30 @@ def _change(change: Change) -> str:
 
 
 def verify_passages(dataset: Dataset, text: SourceText) -> list[Problem]:
-    """A problem for each marked passage of the source that names no place in its text."""
+    """A problem for each marked passage of the source that names no place in its
+    text, or a place another passage already marks (whose words would it be?)."""
     path = shown_path(dataset.file)
     problems = []
+    owners: dict[int, str] = {}  # line: the passage that marks it
     for passage in text.source.passages:
-        if not covered(passage.where, text.raw):
+        lines = covered(passage.where, text.raw)
+        if not lines:
             message = (
                 f"the passage '{passage.where}' of '{text.source.id}' names no place in "
                 f"{shown_path(text.source.file)} ({missing(passage.where, text.raw)}); "
                 "fix its 'where'"
             )
             problems.append(Problem(path, passage.line, passage.column, message))
+            continue
+        shared = [line for line in lines if line in owners]
+        if shared:
+            message = (
+                f"the passages '{owners[shared[0]]}' and '{passage.where}' of "
+                f"'{text.source.id}' both mark line {shared[0]}; mark each place once"
+            )
+            problems.append(Problem(path, passage.line, passage.column, message))
+            continue
+        owners.update(dict.fromkeys(lines, passage.where))
     return problems
 
 
