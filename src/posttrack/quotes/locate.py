@@ -176,7 +176,82 @@ def closest(source: Normalized, quote: str) -> tuple[float, Span] | None:
     result = fuzz.partial_ratio_alignment(needle, source.text)
     if result is None:
         return None
-    return float(result.score), Span(*whole_words(source.text, result.dest_start, result.dest_end))
+    span = fitted(needle, source.text, result.dest_start, result.dest_end)
+    return float(result.score), Span(*span)
+
+
+def fitted(part: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole words of `text` that `part` stands for, from its approximate place
+    [start, end): each edge moved a word at a time while that makes the span's
+    wording closer to the part.
+
+    rapidfuzz's partial alignment gives a window exactly as long as the part, so a
+    quote with a letter dropped or added near an edge is placed a character off, and
+    widening that to whole words could leave out a short first word (`W reiterate`,
+    `A numer of` placed from `reiterate`, `number`): the span must start at the
+    quote's first word."""
+    from rapidfuzz import fuzz
+
+    def closeness(span: tuple[int, int]) -> float:
+        return float(fuzz.ratio(part, text[span[0] : span[1]]))
+
+    best = whole_words(text, start, end)
+    value = closeness(best)
+    for _ in range(2 * part.count(" ") + 2):  # each move adds or drops a word
+        a, b = best
+        moves = [
+            whole_words(text, _word_before(text, a), b),
+            whole_words(text, _word_after(text, a, b), b),
+            whole_words(text, a, _word_end_after(text, b)),
+            whole_words(text, a, _word_end_before(text, a, b)),
+        ]
+        top = max(((closeness(m), m) for m in moves if m != best), default=(value, best))
+        if top[0] <= value:
+            break
+        value, best = top
+    return best
+
+
+def _word_before(text: str, start: int) -> int:
+    """Where the word before the one at `start` begins (or `start`)."""
+    at = start
+    while at > 0 and not _in_word(text[at - 1]):
+        at -= 1
+    while at > 0 and _in_word(text[at - 1]):
+        at -= 1
+    return at if at < start else start
+
+
+def _word_after(text: str, start: int, end: int) -> int:
+    """Where the span's second word begins (or `start`, for a span of one word)."""
+    at = start
+    while at < end and _in_word(text[at]):
+        at += 1
+    while at < end and not _in_word(text[at]):
+        at += 1
+    return at if at < end else start
+
+
+def _word_end_after(text: str, end: int) -> int:
+    """Where the word after `end` ends (or `end`)."""
+    at = end
+    while at < len(text) and not _in_word(text[at]):
+        at += 1
+    while at < len(text) and _in_word(text[at]):
+        at += 1
+    return at
+
+
+def _word_end_before(text: str, start: int, end: int) -> int:
+    """Where the span's last word but one ends (or `end`, for a span of one word)."""
+    at = end
+    while at > start and not _in_word(text[at - 1]):
+        at -= 1
+    while at > start and _in_word(text[at - 1]):
+        at -= 1
+    while at > start and not _in_word(text[at - 1]):
+        at -= 1
+    return at if at > start else end
 
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
