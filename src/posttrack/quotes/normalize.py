@@ -20,16 +20,19 @@ character is dropped where a text has it), and means "nothing or a space":
 `legally-binding` normalises to) both as matching it, and counts it as inside
 a word, so `national` alone does not match there. `BREAK` is a combining
 diacritic that SQLite FTS5's `unicode61` tokenizer folds away, so the index
-holds the joined word (`international`, `legallybinding`) as one token. A rule
-a markup rule overlaps (a footnote line ending in a hyphen) does not apply; a
-dash that is not a hyphen (en or em dash) or one with a space before it stays
-a space.
+holds the joined word (`international`, `legallybinding`) as one token. A
+hyphen that a markup rule removes or touches (a footnote line ending in one) is
+not joined; a dash that is not a hyphen (en or em dash), a hyphen with a space
+or a digit before it, or one before a blank line stays a space. A quote is
+normalised by the same rule, so one pasted with its line-end hyphen matches
+the word written whole or as the compound.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from typing import NamedTuple
 
 # Removed before matching: (pattern, group to delete or 0 for the whole match).
@@ -105,9 +108,11 @@ def _breaks(text: str, removed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The [start, end) ranges of line-end hyphens (hyphen to the next word's first
     letter), where no markup rule touches them or the letters on either side."""
     found = []
+    stops = [end for _, end in removed]  # merged and in order: ends ascend too
     for match in _LINE_END_HYPHEN.finditer(text):
         before, after = match.start() - 2, match.end() + 1
-        if not any(start < after and before < end for start, end in removed):
+        near = bisect_right(stops, before)  # the first removed range ending after `before`
+        if near == len(removed) or removed[near][0] >= after:
             found.append(match.span())
     return found
 
@@ -120,8 +125,9 @@ def _deleted(removed: list[tuple[int, int]], size: int) -> bytearray:
 
 
 def normalize(text: str, *, markup: bool = True, asides: bool = False) -> Normalized:
-    """Normalise `text`; with markup=False only Unicode, case, quotes, dashes and spaces;
-    with asides=True footnote lines are kept as text (to search the footnotes themselves)."""
+    """Normalise `text`; with markup=False only Unicode, case, quotes, dashes, line-end
+    hyphens and spaces; with asides=True footnote lines are kept as text (to search the
+    footnotes themselves)."""
     removed = _removed(text, asides) if markup else []
     mask = _deleted(removed, len(text))
     breaks = dict(_breaks(text, removed))
@@ -133,7 +139,7 @@ def normalize(text: str, *, markup: bool = True, asides: bool = False) -> Normal
         if mask[i]:
             i += 1
             continue
-        if i in breaks:
+        if breaks and i in breaks:
             # (after a letter: `out` ends in one, never in a space)
             out.append(BREAK)
             starts.append(i)
@@ -168,26 +174,23 @@ def normalize_fast(text: str, *, asides: bool = False) -> str:
     """`normalize(text).text` without the offset map, at C speed: what the index stores."""
     removed = _removed(text, asides)
     breaks = _breaks(text, removed) if "\n" in text else []
-    if not breaks:
-        return _fold(_kept(text, removed, 0, len(text)))
-    words, position = [], 0
-    for start, end in breaks:  # a word broken at a line end: each side folded apart
-        words.append(_fold(_kept(text, removed, position, start)))
+    if not removed and not breaks:
+        return _fold(text)
+    # removed ranges and line-end hyphens never overlap: each hyphen ends a word,
+    # and the words on either side of it are folded apart
+    edits = sorted([(start, end, False) for start, end in removed] + [(*b, True) for b in breaks])
+    words: list[str] = []
+    kept: list[str] = []
+    position = 0
+    for start, end, broken in edits:
+        kept.append(text[position:start])
         position = end
-    words.append(_fold(_kept(text, removed, position, len(text))))
+        if broken:
+            words.append(_fold("".join(kept)))
+            kept = []
+    kept.append(text[position:])
+    words.append(_fold("".join(kept)))
     return BREAK.join(words)
-
-
-def _kept(text: str, removed: list[tuple[int, int]], begin: int, end: int) -> str:
-    """text[begin:end] without the ranges markup rules remove."""
-    kept, position = [], begin
-    for start, stop in removed:
-        if stop <= begin or start >= end:
-            continue
-        kept.append(text[position : max(start, position)])
-        position = max(position, stop)
-    kept.append(text[position:end])
-    return "".join(kept)
 
 
 def _fold(text: str) -> str:
