@@ -159,3 +159,16 @@ def test_file_ids_know_the_files_just_indexed_and_forget_the_pruned(tmp_path: Pa
     assert list(index.file_ids([a, b]).values()) == [b]
     other = Index(tmp_path / "index.sqlite")  # what another process sees is the same
     assert other.file_ids([a, b]) == index.file_ids([a, b])
+
+
+def test_a_word_broken_at_a_line_end_is_one_word_as_fts_sees_it(tmp_path: Path) -> None:
+    """normalize joins `inter-\\nnational` with BREAK, which FTS5 folds away: words()
+    must give the one word the index holds, or a phrase built from it finds nothing."""
+    from posttrack.quotes.normalize import normalize_fast
+
+    a = write(tmp_path / "a.txt", "the applicable inter-\nnational law\n")
+    index = Index(None)
+    index.refresh([a])
+    pasted = words(normalize_fast("applicable inter-\nnational law"))
+    assert pasted == ["applicable", "international", "law"]
+    assert index.search(phrase(pasted), list(index.file_ids([a])), 10)

@@ -33,9 +33,9 @@ from typing import NamedTuple, TypeVar
 from posttrack.config import RACY_NS
 from posttrack.errors import PosttrackError
 from posttrack.quotes.locate import MAX_SOURCE_BYTES
-from posttrack.quotes.normalize import normalize_fast
+from posttrack.quotes.normalize import BREAK, normalize_fast
 
-FORMAT = 5  # bump when the schema, chunking or normalisation changes
+FORMAT = 6  # bump when the schema, chunking or normalisation changes (6: line-end hyphens)
 APPLICATION_ID = int.from_bytes(b"ptix", "big")  # marks an SQLite file as posttrack's index
 CHUNK_BYTES = 2000
 BATCH_BYTES = 4 * 1024 * 1024  # per write transaction: others wait at most this long
@@ -926,8 +926,9 @@ def _unstem(db: sqlite3.Connection, chunk_ids: str, parameters: tuple[int, ...])
 
 
 def words(text: str) -> list[str]:
-    """The index's words of a normalised text (what FTS5's unicode61 sees)."""
-    return _WORD.findall(text)
+    """The index's words of a normalised text (what FTS5's unicode61 sees: it folds
+    away `BREAK`, a combining mark, so a word broken at a line end is one word)."""
+    return _WORD.findall(text.replace(BREAK, "") if BREAK in text else text)
 
 
 # words that say nothing of what a passage is about: left out of `related` queries,
