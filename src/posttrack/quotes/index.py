@@ -2,7 +2,8 @@
 
 Each file is cut into chunks at blank lines (long ones at line ends), every
 chunk is normalised (`normalize.normalize_fast`) and stored in an SQLite FTS5 word
-index in the user's cache directory. A file is re-read only when its size,
+index in the user's cache directory, and by word stem in a second FTS5 table, for
+passages close in meaning (`Index.related`). A file is re-read only when its size,
 modification time, change time or inode differ from what the index recorded,
 or when it was modified so shortly before it was read that a coarse file-system
 clock could hide a later edit (git's "racily clean" case): such a file is read
