@@ -242,7 +242,7 @@ def test_check_json(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
     assert document["schema_version"] == 1
     assert document["ok"] is False
     assert [set(p) for p in document["problems"]] == [
-        {"path", "line", "column", "severity", "message"}
+        {"path", "line", "column", "severity", "message", "closest"}
     ]
     assert document["problems"][0]["line"] == 62
 

@@ -396,6 +396,7 @@ def test_an_invalid_quote_in_a_batch_is_one_result_saying_why(tmp_path: Path) ->
         "verdict": "none",
         "matches": [],
         "nearest": [],
+        "related": [],
         "reason": "the quote is 6,000 characters, over the 5,000-character limit",
     }
     assert records[2]["reason"] == "the quote is empty: it has no words to look for"

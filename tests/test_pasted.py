@@ -349,11 +349,6 @@ def test_cite_finds_a_long_quote_across_a_broken_compound(tmp_path: Path) -> Non
     assert [(line, column) for line, column, _ in places] == [(1, 19)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search: the index holds `legallybinding` as one word, so a quote of fewer "
-    "than four words must also ask for its adjacent words joined (report, issue 13)",
-)
 def test_cite_finds_a_short_compound_quote_across_its_broken_hyphen(tmp_path: Path) -> None:
     text = "Pakistan supports a legally-\nbinding instrument.\n"
     verdict, places = _cite(tmp_path, text, "legally-binding instrument")
@@ -361,10 +356,6 @@ def test_cite_finds_a_short_compound_quote_across_its_broken_hyphen(tmp_path: Pa
     assert places == [(1, 21, "legally-\nbinding instrument")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search._align_short must place each part with locate.fitted (report, issue 13)",
-)
 def test_cite_places_a_typo_quote_at_its_first_word(tmp_path: Path) -> None:
     text = (SHIPPED / "sources" / "2020-oewg-predraft-inputs.txt").read_text("utf-8")
     for quote, first, last in (

@@ -314,6 +314,7 @@ def cite(
             progress=lambda size: terminal.progress(size, "indexing", sys.stderr),
             warn=formats.warn,
             report_invalid=batch,
+            state=dataset.state if dataset else "",
         )
         try:
             for cited in found:

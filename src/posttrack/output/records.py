@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from posttrack.config import shown_path
-from posttrack.errors import Problem
+from posttrack.errors import Closest, Problem
 from posttrack.model import Dataset, Position, Quote, Source, Topic
 from posttrack.query.diff import Change, word_diff
 from posttrack.query.timeline import Entry, TopicSummary
@@ -64,6 +64,22 @@ def problem_record(problem: Problem) -> Record:
         "column": problem.column,
         "severity": problem.severity,
         "message": problem.message,
+        "closest": None if problem.closest is None else _closest_record(problem.closest),
+    }
+
+
+def _closest_record(closest: Closest) -> Record:
+    """For a quote not found in its source: the passage nearest to it."""
+    return {
+        "path": closest.path,
+        "line": closest.line,
+        "column": closest.column,
+        "score": closest.score,
+        "text": closest.text,
+        "differences": [
+            {"op": d.op, "quote": d.quote, "source": d.source, "meaning": d.meaning}
+            for d in closest.differences
+        ],
     }
 
 
@@ -172,7 +188,10 @@ def position_ref(position: Position) -> Record:
 
 def _attributed_record(match: Attributed) -> Record:
     positions = [position_ref(p) for p in match.cited_by]
-    return match_record(match.place, shown_path(match.place.file), match.source, positions)
+    record = match_record(match.place, shown_path(match.place.file), match.source, positions)
+    record["said_by"] = match.said_by
+    record["in_own_words"] = match.own_words
+    return record
 
 
 def citation_record(cited: Cited) -> Record:
@@ -182,6 +201,7 @@ def citation_record(cited: Cited) -> Record:
         "verdict": cited.verdict,
         "matches": [_attributed_record(m) for m in cited.matches],
         "nearest": [_attributed_record(m) for m in cited.nearest],
+        "related": [_attributed_record(m) for m in cited.related],
     }
     if cited.reason is not None:
         record["reason"] = cited.reason

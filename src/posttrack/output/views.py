@@ -214,27 +214,35 @@ def verdict_sentence(result: Record, state: str, min_score: float) -> str:
     if result["verdict"] == "altered":
         best = matches[0]
         said = best.get("explanation") or "Not what the source says."
-        return f"{said} Do not quote it as it is ({_whose(matches[:1], state)})."
+        whose = _whose(matches[:1], state).removeprefix("but ")
+        return f"{said} Altered: not printable as a quote. The passage is {whose}."
     kind = _KINDS[result["verdict"]]
     places = f"{len(matches)} place{'s' if len(matches) > 1 else ''}"
     return f"{kind}, {_whose(matches, state)} ({places})."
 
 
 def _whose(matches: list[Record], state: str) -> str:
-    """Whose words the matched passages are, as a phrase."""
-    voices = {m["voice"] for m in matches}
-    if voices == {None}:
+    """Whose words the matched passages are, as a phrase: "own words" only for a
+    primary source outside the passages it marks as others' words."""
+    if all(m["source"] is None for m in matches):
         return "in the files given"
     whose = f"{state}'s" if state else "the state's"
-    others = [
-        text
-        for voice, text in (
-            ("reported", "a press release reporting the speaker"),
-            ("secondary", "an analyst's account"),
-        )
-        if voice in voices
-    ]
-    if "primary" in voices:
+    own = any(m["voice"] == "primary" and m.get("in_own_words", True) for m in matches)
+    others: list[str] = []
+    for m in matches:
+        if m["source"] is None or (m["voice"] == "primary" and m.get("in_own_words", True)):
+            continue
+        if m["voice"] == "secondary":
+            text = "an analyst's account"
+        elif m["voice"] == "reported" and m.get("in_own_words", True):
+            text = "a press release reporting the speaker"
+        else:
+            text = f"a passage giving the words or views of {m.get('said_by') or 'others'}"
+        if text not in others:
+            others.append(text)
+    order = ("a press release reporting the speaker", "an analyst's account")
+    others.sort(key=lambda t: order.index(t) if t in order else len(order))
+    if own:
         also = f", and in {' and '.join(others)}" if others else ""
         return f"in {whose} own words{also}"
     return f"but not in {whose} own words: only in {' and '.join(others)}"
@@ -242,26 +250,32 @@ def _whose(matches: list[Record], state: str) -> str:
 
 def marked_text(match: Record) -> str:
     """The matched span with the quote's differences marked as `git diff --word-diff`
-    writes them: `[-source words-]{+quote words+}` (readable without colour)."""
+    writes them: `[-source words-]{+quote words+}` (readable without colour). A
+    difference at the span's edge may reach into the context around it."""
     from posttrack.quotes.normalize import readable
 
-    text = match["text"]
+    before, after = match["context_before"] or "", match["context_after"] or ""
+    full = before + match["text"] + after
+    offset = len(before)
+    diffs = [
+        d
+        for d in match.get("differences") or []
+        if isinstance(d.get("source_start"), int) and isinstance(d.get("source_end"), int)
+    ]
+    first = min([offset, *(d["source_start"] + offset for d in diffs)])
+    last = max([offset + len(match["text"]), *(d["source_end"] + offset for d in diffs)])
     pieces: list[str] = []
-    position = 0
-    for diff in match.get("differences") or []:
-        start, end = diff.get("source_start"), diff.get("source_end")
-        if not isinstance(start, int) or not isinstance(end, int):
-            continue
-        start, end = max(start, position), min(max(end, start), len(text))
-        if start > len(text):
-            continue
-        pieces.append(readable(text[position:start]))
+    position = max(first, 0)
+    for diff in diffs:
+        start = min(max(diff["source_start"] + offset, position), len(full))
+        end = min(max(diff["source_end"] + offset, start), len(full))
+        pieces.append(readable(full[position:start]))
         if diff["op"] in ("delete", "replace") and diff["source"]:
             pieces.append(f"[-{readable(diff['source'])}-]")
         if diff["op"] in ("insert", "replace") and diff["quote"]:
             pieces.append(f"{{+{readable(diff['quote'])}+}}")
         position = end
-    pieces.append(readable(text[position:]))
+    pieces.append(readable(full[position : min(last, len(full))]))
     return " ".join(" ".join(pieces).split())
 
 
@@ -335,6 +349,10 @@ def _write_citation_view(
             page.paragraph(Text("nearest passages (not a match):", "bold"))
             for rank, match in enumerate(result["nearest"], 1):
                 _write_match(page, rank, match, state)
+        if result.get("related"):
+            page.paragraph(Text("related statements (close in meaning, not a quote):", "bold"))
+            for rank, match in enumerate(result["related"], 1):
+                _write_match(page, rank, match, state)
         page.write()  # each result as it comes: a batch streams
     page.write()
 
@@ -357,14 +375,22 @@ def _write_match(page: Any, rank: int, match: Record, state: str) -> None:
 
     top = Text(f"{rank:>2}  ", "dim")
     verdict = match.get("verdict") or ("verbatim" if match["verbatim"] else "partial")
-    top.append(f"{match['score']:g}", _STYLES.get(verdict, ""))
+    if verdict != "related":
+        top.append(f"{match['score']:g}", _STYLES.get(verdict, ""))
     if verdict in ("altered",):
         top.append("  altered", _STYLES["altered"])
     if match["source"]:
         top.append("  ")
         top.append(safe(match["source_title"] or match["source"]), "cyan")
         top.append(f" · {safe(match['date'])} · ")
-        top.append(voice_note(match, state), "magenta" if match["voice"] == "secondary" else "")
+        if match.get("in_own_words") is False and match["voice"] != "secondary":
+            whose = f"{state}'s" if state else "the state's"
+            said = safe(match.get("said_by") or "others")
+            top.append(
+                f"{match['voice']}: the words or views of {said}, not {whose} own", "magenta"
+            )
+        else:
+            top.append(voice_note(match, state), "magenta" if match["voice"] == "secondary" else "")
     lines = [top]
     place = Text(f"{safe(match['path'])}:{match['line']}:{match['column']}", "dim")
     if match["where"]:

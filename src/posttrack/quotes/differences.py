@@ -478,7 +478,11 @@ def _kin(s: _Token, q: _Token) -> bool:
         return False
     if _inflected(a, b):
         return True
-    return not (s.word.named or q.word.named) and _typo(_spelling(a), _spelling(b))
+    if s.word.named or q.word.named:
+        return False
+    # a slip of the keys in the word as written, or in its spelling variant's form
+    # (`dialogux` is a slip of `dialogue`, though `dialogue` folds to `dialog`)
+    return _typo(a, b) or _typo(_spelling(a), _spelling(b))
 
 
 # ---------------------------------------------------------------------------------------
@@ -592,17 +596,44 @@ def _first(item: tuple[float, str, int, int]) -> float:
 
 def _align(src: list[_Token], quo: list[_Token]) -> list[_Op]:
     matcher = SequenceMatcher(
-        a=[t.word.key for t in src], b=[t.word.key for t in quo], autojunk=False
+        a=[t.word.key for t in src], b=_anchored_keys(src, quo), autojunk=False
     )
     codes = matcher.get_opcodes()
     ops: list[_Op] = []
     for number, (tag, i1, i2, j1, j2) in enumerate(codes):
         if tag == "equal":
-            ops.append(_Op("equal", i1, i2, j1, j2))
+            # equal as anchored (see _anchored_keys): a word that differs as written is
+            # its source word's variant or typo
+            start = 0
+            for k in range(i2 - i1):
+                if src[i1 + k].word.key != quo[j1 + k].word.key:
+                    if k > start:
+                        ops.append(_Op("equal", i1 + start, i1 + k, j1 + start, j1 + k))
+                    ops.append(_Op("variant", i1 + k, i1 + k + 1, j1 + k, j1 + k + 1))
+                    start = k + 1
+            if i2 - i1 > start:
+                ops.append(_Op("equal", i1 + start, i2, j1 + start, j2))
         else:
             last = number == len(codes) - 1 and len(codes) > 1
             ops.extend(_align_block(src[i1:i2], quo[j1:j2], i1, j1, reverse=last))
     return _trim(ops, quo)
+
+
+def _anchored_keys(src: list[_Token], quo: list[_Token]) -> list[str]:
+    """The quote's words as the alignment compares them: a word the source never has,
+    which is a typo or variant of exactly one word the source has, compares as that
+    word. Otherwise, in a passage of few and repeated words, a slip in one word lets
+    its neighbours align with the wrong occurrences of theirs."""
+    vocabulary = {t.word.key: t for t in src}
+    keys = []
+    for token in quo:
+        key = token.word.key
+        if key not in vocabulary and token.kind == "content":
+            kin = {k for k, t in vocabulary.items() if _kin(t, token)}
+            if len(kin) == 1:
+                key = kin.pop()
+        keys.append(key)
+    return keys
 
 
 def _trim(ops: list[_Op], quo: list[_Token]) -> list[_Op]:

@@ -26,7 +26,7 @@ from posttrack.model import Position, Source
 from posttrack.quotes.index import Chunk, Index, phrase, words
 from posttrack.quotes.labels import Lines, location_labels
 from posttrack.quotes.locate import CitedBy, exact_spans, quote_parts, whole_words
-from posttrack.quotes.normalize import normalize, normalize_fast, readable
+from posttrack.quotes.normalize import BREAK, normalize, normalize_fast, readable
 
 if TYPE_CHECKING:
     from posttrack.quotes.differences import Difference
@@ -41,6 +41,7 @@ MIN_SCORE = 80.0  # default threshold: below it nothing is claimed
 # below this, no `nearest` passage is offered for a quote that was not found
 NEAREST_FLOOR = 50.0
 NEAREST = 3  # passages offered as nearest when none is a match
+RELATED = 3  # passages offered as related in meaning to a partial or absent quote
 MAX_QUOTE = 5000  # characters; a quote is a sentence or a paragraph, not a document
 CONTEXT = 60  # characters of context shown each side
 
@@ -86,6 +87,8 @@ class Citation(NamedTuple):
     changed: tuple[tuple[Path, str], ...] = ()
     # when nothing is a match: the passages nearest to it, below the threshold
     nearest: list[Place] = []  # noqa: RUF012 - a NamedTuple default, never mutated
+    # when the verdict is partial or none: passages closest in meaning (word stems)
+    related: list[Place] = []  # noqa: RUF012 - a NamedTuple default, never mutated
 
 
 class Attributed(NamedTuple):
@@ -95,6 +98,9 @@ class Attributed(NamedTuple):
     place: Place
     source: Source | None
     cited_by: list[Position]
+    said_by: str | None = None  # who holds these words or this view (None: unknown)
+    own_words: bool = False  # in the state's own words: a primary or reported source,
+    # outside every passage it marks as others' words
 
 
 class Cited(NamedTuple):
@@ -107,6 +113,7 @@ class Cited(NamedTuple):
     matches: list[Attributed]
     reason: str | None = None
     nearest: list[Attributed] = []  # noqa: RUF012 - a NamedTuple default, never mutated
+    related: list[Attributed] = []  # noqa: RUF012 - a NamedTuple default, never mutated
 
 
 class FileChanged(Exception):
@@ -155,9 +162,10 @@ def judged(quote: str, place: Place, *, exact: bool) -> Place:
     found, marked = [], []
     for each in differences(quote, passage):
         start, end = each.source_span
-        if each.op == "delete" and not each.meaning and _BLANK_LINE.search(passage[start:end]):
-            # an ellipsis over a paragraph break joins two passages into one quote
-            each = each._replace(meaning=True, why="a splice: the ellipsis joins two paragraphs")  # noqa: PLW2901
+        if each.op == "delete" and _BLANK_LINE.search(passage[start:end]):
+            # words left out across a paragraph break join two passages into one quote
+            why = "a splice: the quote joins two paragraphs"
+            each = each._replace(meaning=True, why=why)  # noqa: PLW2901
         marked.append(each)
         found.append(each._replace(source_span=(start - offset, end - offset)))
     verdict = place_verdict(place.score, place.verbatim, found)
@@ -196,8 +204,13 @@ class _Queries(NamedTuple):
 
 def _queries(parts: list[str]) -> _Queries:
     """The FTS5 queries that lead to the quote's candidate chunks."""
-    tokens = [words(part) for part in parts]
-    exact = " AND ".join(phrase(t) for t in tokens if t)
+    short = sum(len(words(part)) for part in parts) < SHORT_WORDS
+    tokens = [words(part.replace(BREAK, "")) for part in parts]
+    exact = " AND ".join(
+        "(" + " OR ".join(phrase(r) for r in readings) + ")"
+        for readings in (_readings(part, short=short) for part in parts)
+        if readings
+    )
     every = [w for part in tokens for w in part]
     ends = " OR ".join(dict.fromkeys([phrase(every[:3]), phrase(every[-3:])]))
     shingles: list[str] = []
@@ -215,6 +228,22 @@ def _queries(parts: list[str]) -> _Queries:
         runs = [runs[round(i * step)] for i in range(SHINGLES)]
     any_word = " OR ".join(dict.fromkeys(phrase([w]) for w in every))
     return _Queries(exact, ends, " OR ".join(runs), any_word)
+
+
+def _readings(part: str, *, short: bool) -> list[list[str]]:
+    """The ways the index may hold a part's words: a line-end hyphen's join (BREAK)
+    read as nothing and as a space; for a short quote also each pair of neighbouring
+    words written as one (`legally-binding` in the quote, `legally-\nbinding` in a
+    source, indexed as one word)."""
+    spaced = words(part.replace(BREAK, " "))
+    readings = [words(part.replace(BREAK, "")), spaced]
+    if short:
+        readings += [
+            [*spaced[:i], spaced[i] + spaced[i + 1], *spaced[i + 2 :]]
+            for i in range(len(spaced) - 1)
+        ]
+    unique = {tuple(r): r for r in readings if r}
+    return list(unique.values())
 
 
 def _align(parts: list[str], text: str, cutoff: float) -> tuple[float, int, int] | None:
@@ -249,10 +278,14 @@ def _align(parts: list[str], text: str, cutoff: float) -> tuple[float, int, int]
 def _align_short(part: str, text: str, cutoff: float) -> tuple[float, int, int] | None:
     from rapidfuzz import fuzz
 
+    from posttrack.quotes.locate import fitted
+
     found = fuzz.partial_ratio_alignment(part, text, score_cutoff=cutoff)
     if found is None:
         return None
-    return found.score, found.dest_start, found.dest_end
+    # rapidfuzz's window is as long as the part: a slip near an edge shifts it, so
+    # each edge moves a word at a time while the wording gets closer
+    return found.score, *fitted(part, text, found.dest_start, found.dest_end)
 
 
 def _align_long(part: str, text: str, cutoff: float) -> tuple[float, int, int] | None:
@@ -351,7 +384,7 @@ def find_hits(
     exact_done: dict[tuple[int, int], bool] = {}
     close_done: set[tuple[int, int]] = set()
 
-    def score(ids: list[int]) -> None:
+    def score(ids: list[int], *, exact_only: bool = False) -> None:
         for chunk_id in ids:
             if chunk_id in seen:
                 continue
@@ -369,7 +402,7 @@ def find_hits(
                         Hit(window[0].file_id, base + start, base + end, 100.0, True, window)
                     )
                 exact_done[key] = bool(exact)
-            if exact_done[key] or short:
+            if exact_done[key] or short or exact_only:
                 continue
             # a quote of a paragraph or less is scored in the chunk and one neighbour each
             # side, as it always was; a longer one in all the window it may need
@@ -392,7 +425,8 @@ def find_hits(
         # places where it is word for word across two chunks (a paragraph or page
         # break), which hold its first or last three words. Every 3-word run, as
         # below, costs 3-6 times as much at 100 MB.
-        score(index.search(queries.ends, file_ids, CANDIDATES))
+        # (a merely close place would be dropped below: none is scored)
+        score(index.search(queries.ends, file_ids, CANDIDATES), exact_only=True)
     elif not short and queries.shingles:
         score(index.search(queries.shingles, file_ids, CANDIDATES))
     if not seen and not short:
@@ -585,7 +619,62 @@ def cite(
     if not places:
         near = _places(nearby, files, parts, cache, changed, min_score=NEAREST_FLOOR, limit=limit)
         nearest = sorted((judged(quote, p, exact=False) for p in near), key=lambda p: -p.score)
-    return Citation(quote, verdict_of(places), places, tuple(changed.items()), nearest)
+    verdict = verdict_of(places)
+    related: list[Place] = []
+    if verdict in ("partial", "none"):
+        shown = places or nearest
+        related = _related(index, files, quote, cache, shown)
+    return Citation(quote, verdict, places, tuple(changed.items()), nearest, related)
+
+
+def _related(
+    index: Index,
+    files: dict[int, str],
+    quote: str,
+    cache: dict[Path, SourceFile],
+    shown: list[Place],
+) -> list[Place]:
+    """Up to RELATED passages closest to the quote in meaning (its words' stems), other
+    than those already shown; whole chunks, never claimed as the quote."""
+    found: list[Place] = []
+    for chunk_id in index.related(quote, list(files), 2 * RELATED):
+        if len(found) >= RELATED:
+            break
+        window = index.window(chunk_id, 0)
+        if not window or window[0].id != chunk_id:
+            continue
+        chunk = window[0]
+        path = Path(files[chunk.file_id])
+        try:
+            file = _source_file(path, cache)
+        except FileChanged:
+            continue
+        if not file.holds(window):
+            continue
+        begin, stop = file.char_offset(chunk.byte_start), file.char_offset(chunk.byte_end)
+        if any(p.file == path and p.start < stop and begin < p.end for p in shown + found):
+            continue
+        line, column = file.lines.locate(begin)
+        end_line, _ = file.lines.locate(max(stop - 1, begin))
+        found.append(
+            Place(
+                path,
+                0.0,
+                False,
+                line,
+                end_line,
+                column,
+                file.text[begin:stop],
+                "",
+                "",
+                file.label(line),
+                begin,
+                stop,
+                (),
+                "related",
+            )
+        )
+    return found
 
 
 def _places(
@@ -656,6 +745,7 @@ def iter_citations(
     progress: Callable[[int], AbstractContextManager[Callable[[int], None]]],
     warn: Callable[[str], None],
     report_invalid: bool = False,
+    state: str = "",
 ) -> Iterator[Cited]:
     """Each quote's answer, in order, as soon as it is known, once the index is
     up to date for `by_file` (on the first `next()`).
@@ -663,7 +753,8 @@ def iter_citations(
     `progress(total_bytes)` gives the callback that is told of each file indexed;
     `warn` is told what was skipped and why. With `report_invalid`, a quote that cannot
     be looked for (empty, or over MAX_QUOTE characters) is a `none` answer with a
-    `reason`, rather than a UsageError that ends the batch. Close the generator (or
+    `reason`, rather than a UsageError that ends the batch. `state` is the dataset's
+    state: whose words a primary or reported source holds (see attribution). Close the generator (or
     exhaust it) to close the index."""
     index, warning = open_index()
     if warning:
@@ -699,7 +790,7 @@ def iter_citations(
                     if path not in told:
                         told.add(path)
                         warn(f"{shown_path(path)}: {why} while cite ran; left out, run cite again")
-            yield _attributed(found, by_file, cited_by)
+            yield _attributed(found, by_file, cited_by, texts, state)
     finally:
         index.close()
         notes.tell()
@@ -720,18 +811,35 @@ def _reindex(
 
 
 def _attributed(
-    found: Citation, by_file: dict[str, Source | None], cited_by: CitedBy | None
+    found: Citation,
+    by_file: dict[str, Source | None],
+    cited_by: CitedBy | None,
+    texts: dict[Path, SourceFile],
+    state: str,
 ) -> Cited:
+    from posttrack.quotes.attribution import in_own_words, said_by
+
     def attribute(place: Place) -> Attributed:
         source = by_file.get(str(place.file))
         positions = []
         if source is not None and cited_by is not None:
             positions = cited_by.at(source.id, place.start, place.end)
-        return Attributed(place, source, positions)
+        file = texts.get(place.file)
+        text, lines = (file.text if file else None), (place.line, place.end_line)
+        whose = said_by(
+            source, place.where, bool(positions), state, text=text, line=lines[0], end_line=lines[1]
+        )
+        own = in_own_words(source, place.where, text=text, line=lines[0], end_line=lines[1])
+        return Attributed(place, source, positions, whose, own)
 
-    matches = [attribute(place) for place in found.places]
-    nearest = [attribute(place) for place in found.nearest]
-    return Cited(found.query, found.verdict, matches, None, nearest)
+    return Cited(
+        found.query,
+        found.verdict,
+        [attribute(p) for p in found.places],
+        None,
+        [attribute(p) for p in found.nearest],
+        [attribute(p) for p in found.related],
+    )
 
 
 def _no_progress(_: int) -> AbstractContextManager[Callable[[int], None]]:
@@ -754,6 +862,7 @@ def cite_all(
     progress: Callable[[int], AbstractContextManager[Callable[[int], None]]] = _no_progress,
     warn: Callable[[str], None] = _warning,
     report_invalid: bool = False,
+    state: str = "",
 ) -> list[Cited]:
     """Each quote's answer (all of `iter_citations`, for library users): what was
     skipped, and why, is a Python warning unless `warn` is given."""
@@ -767,5 +876,6 @@ def cite_all(
             progress=progress,
             warn=warn,
             report_invalid=report_invalid,
+            state=state,
         )
     )
