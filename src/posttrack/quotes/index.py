@@ -36,7 +36,7 @@ from posttrack.errors import PosttrackError
 from posttrack.quotes.locate import MAX_SOURCE_BYTES
 from posttrack.quotes.normalize import BREAK, normalize_fast
 
-FORMAT = 6  # bump when the schema, chunking or normalisation changes (6: line-end hyphens)
+FORMAT = 7  # bump when the schema, chunking or normalisation changes (7: no cut after a line-end hyphen)
 APPLICATION_ID = int.from_bytes(b"ptix", "big")  # marks an SQLite file as posttrack's index
 CHUNK_BYTES = 2000
 BATCH_BYTES = 4 * 1024 * 1024  # per write transaction: others wait at most this long
@@ -194,9 +194,16 @@ def chunk_bounds(data: bytes) -> Iterator[tuple[int, int]]:
     yield from _cut(data, start, len(data))
 
 
+# a hyphen, U+2010, U+2011 or a soft hyphen: at a line end, normalize joins the halves
+_LINE_END_HYPHENS = (b"-", "\u2010".encode(), "\u2011".encode(), "\u00ad".encode())
+
+
 def _cut(data: bytes, start: int, end: int) -> Iterator[tuple[int, int]]:
     while end - start > CHUNK_BYTES:
         cut = data.rfind(b"\n", start + 1, start + CHUNK_BYTES)
+        # not after a word hyphenated at the line end: its halves are one word
+        while cut != -1 and data[start:cut].rstrip(b" \t\r").endswith(_LINE_END_HYPHENS):
+            cut = data.rfind(b"\n", start + 1, cut)
         if cut == -1:
             cut = data.rfind(b" ", start + 1, start + CHUNK_BYTES)
         if cut == -1:
