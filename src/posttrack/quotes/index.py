@@ -36,7 +36,7 @@ from posttrack.errors import PosttrackError
 from posttrack.quotes.locate import MAX_SOURCE_BYTES
 from posttrack.quotes.normalize import BREAK, normalize_fast
 
-FORMAT = 7  # bump when the schema, chunking or normalisation changes (7: no cut after a line-end hyphen)
+FORMAT = 7  # bump when the schema, chunking or normalisation changes (7: hyphen cuts)
 APPLICATION_ID = int.from_bytes(b"ptix", "big")  # marks an SQLite file as posttrack's index
 CHUNK_BYTES = 2000
 BATCH_BYTES = 4 * 1024 * 1024  # per write transaction: others wait at most this long
