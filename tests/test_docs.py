@@ -60,22 +60,32 @@ def _stripped(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "command",
+    ("command", "code"),
     [
-        "show binding-instrument --no-quotes",
-        "diff 2020 2024 -t binding -t ihl -t cbms",
-        "sources",
-        'cite "common heritage"',
-        'cite "it is esential to develop a legaly binding internatinal instrument"',
+        ("show binding-instrument --no-quotes", 0),
+        ("diff 2020 2024 -t binding -t ihl -t cbms", 0),
+        ("sources", 0),
+        ('cite "common heritage"', 0),
+        ('cite "it is esential to develop a legaly binding internatinal instrument"', 0),
+        (
+            'cite "these voluntary norms, rules, and principles should be used as a '
+            'substitute for a legally binding instrument"',
+            1,
+        ),
+        (
+            'cite "International law, and in particular the Charter of the United Nations, '
+            'is applicable and is essential to maintaining peace and stability"',
+            0,
+        ),
     ],
 )
 def test_readme_terminal_examples_are_real(
-    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, command: str
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, command: str, code: int
 ) -> None:
     monkeypatch.setenv("POSTTRACK_DATA", str(SHIPPED))
     monkeypatch.chdir(REPO)  # paths in the examples are relative to the repository
     result = cli(*shlex.split(command), "-f", "table")  # what a terminal shows (auto)
-    assert result.code == 0
+    assert result.code == code
     assert _stripped(result.out).rstrip("\n") == _console_block(command).rstrip("\n")
 
 
@@ -141,3 +151,20 @@ def test_readme_code_layout_matches_the_tree() -> None:
     top = {p.name for p in package.glob("*.py")} - {"__init__.py", "__main__.py"}
     mentioned = set(re.findall(r"`([a-z_]+\.py)`", section))
     assert top == mentioned
+
+
+def test_readme_cite_batch_example_is_real(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setenv("POSTTRACK_DATA", str(SHIPPED))
+    monkeypatch.chdir(REPO)
+    lines = "common heritage\n\nPakistan does not support a legally binding instrument\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    result = cli("cite", "-", "-f", "plain")
+    marker = "posttrack cite - -f plain\n"
+    start = README.index(marker) + len(marker)
+    shown = README[start : README.index("```", start)]
+    assert result.code == 1
+    assert result.out == "".join(line.strip() + "\n" for line in shown.splitlines() if line.strip())
