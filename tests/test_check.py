@@ -199,7 +199,7 @@ def test_wrong_paragraph_is_reported(cli: Cli, dataset_copy: Callable[..., Path]
     result = cli("check", "--data", str(data))
     assert result.code == 1
     assert result.out == (
-        f"{data / 'positions.yaml'}:62:15: the quote is in para 3 of 'alpha-paper' (line 8), "
+        f"{data / 'positions.yaml'}:66:15: the quote is in para 3 of 'alpha-paper' (line 8), "
         "not para 1; fix 'where'\n"
     )
 
@@ -244,7 +244,7 @@ def test_check_json(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
     assert [set(p) for p in document["problems"]] == [
         {"path", "line", "column", "severity", "message", "closest"}
     ]
-    assert document["problems"][0]["line"] == 62
+    assert document["problems"][0]["line"] == 66
 
 
 def test_unreadable_source_is_a_problem_not_a_crash(

@@ -278,3 +278,80 @@ def test_every_unnumbered_para_is_counted_as_the_readme_says(shipped: Dataset) -
             assert f"unnumbered para {numbers[line - 1]}" == quote.where, quote.text
             counted += 1
     assert counted >= 30
+
+
+# -- a stance says only what its quotes show ---------------------------------------------
+
+# a number or year, or a capitalised word that does not start a sentence
+_CLAIM = re.compile(r"(?<![\w’'-])(\d[\d,.]*\d|\d|[A-Z][\w’'-]*)")
+_SENTENCE_START = re.compile(r"(?:^|[.;:!?]\s+|[(\"“‘]|—\s*)$")
+
+
+def claims(text: str) -> set[str]:
+    """The numbers, years and proper nouns of a curator's sentence."""
+    found = set()
+    for match in _CLAIM.finditer(text):
+        word = match.group().rstrip(".,")
+        if word[0].isupper() and _SENTENCE_START.search(text[: match.start()]):
+            continue
+        found.add(word)
+    return found
+
+
+_LINKS = {"of", "and", "the", "for", "in", "on"}
+
+
+def _attested(word: str, evidence: str) -> bool:
+    """The word stands in the evidence, in any case, singular or plural, possessive or
+    not (a number may be written with its thousands separator); an acronym may stand
+    spelt out (UN: United Nations; CERTs: Computer Emergency Response Teams)."""
+    base = word.rstrip("'").removesuffix("'s")
+    forms = {base, base.removesuffix("s"), base + "s"}
+    for form in forms:
+        if re.search(rf"(?<![\w-]){re.escape(form)}(?![\w])", evidence, re.IGNORECASE):
+            return True
+    letters = base.removesuffix("s")
+    if len(letters) < 2 or sum(c.isupper() for c in letters) < 2:
+        return False
+    words = [w for w in re.findall(r"[\w-]+", evidence) if w.casefold() not in _LINKS]
+    return letters.upper() in "".join(w[0] for w in words).upper()
+
+
+def test_a_stance_claims_no_number_or_name_its_evidence_lacks(shipped: Dataset) -> None:
+    """Every number, year and proper noun in a stance or summary appears in the
+    position's quotes, or in its source's metadata (or the document it reports)."""
+    unsupported = []
+    for position in shipped.positions:
+        source = shipped.sources[position.source]
+        evidence = " ".join(
+            [
+                *(q.text for q in position.quotes),
+                source.title,
+                source.short,
+                source.author,
+                source.speaker or "",
+                source.venue,
+                source.note or "",
+                position.original or "",
+                shipped.state,
+            ]
+        )
+        evidence = evidence.replace("’", "'")
+        for text in (position.stance, position.summary):
+            for word in claims(" ".join(text.split()).replace("’", "'")):
+                if not _attested(word, evidence):
+                    unsupported.append(f"{position.topic} {position.date}: {word!r} in {text!r}")
+    assert unsupported == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Supports the 11 voluntary norms. Applies in peacetime.", {"11"}),
+        ("As the ISSI brief reports it, Pakistan asks for a UN debate", {"ISSI", "Pakistan", "UN"}),
+        ("Binding rules (politically or legally)", set()),
+        ("Calls the 2015 GGE report a basis; the Charter applies", {"2015", "GGE", "Charter"}),
+    ],
+)
+def test_claims_are_numbers_and_names_not_sentence_starts(text: str, expected: set[str]) -> None:
+    assert claims(text) == expected

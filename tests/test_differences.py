@@ -124,6 +124,19 @@ def test_typos_keep_the_meaning(quote: str, source: str) -> None:
     assert not meaningful(found)
 
 
+def test_a_typo_in_a_word_the_source_splits_keeps_the_meaning() -> None:
+    for source in ("the inter-\nnational law", "the inter- national law", "the cyber space"):
+        quote = "the internatonal law" if "inter" in source else "the cyberpsace"
+        found = differences(quote, source)
+        assert found, source
+        assert not meaningful(found), source
+    # joined with a negation or a modal, it is not a slip of the keys
+    assert meaningful(differences("States cant act", "States can not act"))
+    assert meaningful(differences("it is notable", "it is no table"))
+    assert meaningful(differences("they are notable", "they are not able"))
+    assert not differences("States cannot act", "States can not act")
+
+
 def test_a_typo_keeps_the_first_letter_else_it_is_another_word() -> None:
     assert why("a decrease in attacks", "an increase in attacks") == ["content word"]
     assert why("States are unable to act", "States are enable to act") == ["content word"]

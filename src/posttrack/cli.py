@@ -72,7 +72,9 @@ def _version(value: bool) -> None:
     else:
         edition = f", edition {dataset.edition}" if dataset.edition else ""
         line += f" (dataset: {dataset.title}{edition}, sha256 {dataset.digest})"
-    formats.write_lines([line], sys.stdout)
+        if dataset.description:
+            line += f"\ncoverage: {dataset.description}"
+    formats.write_lines(line.split("\n"), sys.stdout)
     raise typer.Exit(ExitStatus.OK)
 
 
@@ -123,7 +125,8 @@ def topics(
         rows,
         columns.TOPIC_COLUMNS,
         title=f"Topics: {dataset.title}",
-        caption=columns.DATE_CAPTION,
+        extra={"dataset": records.dataset_record(dataset)},
+        caption=columns.coverage_caption(dataset.description),
     )
     formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
@@ -146,7 +149,8 @@ def sources(
         rows,
         columns.SOURCE_COLUMNS,
         title=f"Sources: {dataset.title}",
-        caption=columns.DATE_CAPTION,
+        extra={"dataset": records.dataset_record(dataset)},
+        caption=columns.coverage_caption(dataset.description),
     )
     formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
@@ -217,6 +221,7 @@ def diff(
     """Compare every topic's position as of two dates (a year means its end)."""
     from posttrack.dataset.snapshot import load
     from posttrack.query.diff import diff as diff_dates
+    from posttrack.query.diff import summary
     from posttrack.query.topics import resolve_topic
 
     first, second = _date(start, "A"), _date(end, "B")
@@ -228,11 +233,12 @@ def diff(
         changes = [c for c in changes if c.changed]
     rows = [records.change_record(c, lines) for c in changes]
     resolved = formats.resolve_format(fmt, sys.stdout)
-    document = {"from": first.text, "to": second.text, "changes": rows}
+    told = summary(changes)
+    document = {"from": first.text, "to": second.text, "changes": rows, "summary": told}
     if resolved is Format.table:
         views.write_diff_table(document, sys.stdout, no_color=no_color, quotes=quotes)
     else:
-        extra = {"from": first.text, "to": second.text}
+        extra = {"from": first.text, "to": second.text, "summary": told}
         listing = Listing("changes", rows, columns.DIFF_COLUMNS, extra=extra)
         formats.write_listing(
             listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells

@@ -10,6 +10,20 @@ from posttrack.dates import Date
 
 KINDS = ("working-paper", "submission", "statement", "press-release", "analysis")
 VOICES = ("primary", "reported", "secondary")
+# The curator's kinds of step from one position of a topic to the next, each with what
+# it means (README's vocabulary table is this one)
+STEP_KINDS = {
+    "restatement": "says the same again, in the same or other words",
+    "elaboration": "the same direction, with more detail, reasons or specifics",
+    "new-emphasis": "another aspect of the same subject comes to the fore",
+    "broadening": "asks for more in scope: more subjects, a wider outcome",
+    "narrowing": "asks for less in scope, or limits what it applies to",
+    "escalation": "firmer or more demanding on the same point",
+    "softening": "less firm on the same point: hedged, conditional",
+    "reversal": "says the opposite of the position before",
+    "not-comparable": "the two speak to different questions, or in different voices",
+    "insufficient-evidence": "the quotes are too thin to say what changed",
+}
 
 
 class Passage(NamedTuple):
@@ -41,6 +55,7 @@ class Source(NamedTuple):
     note: str | None = None
     line: int = 0  # where the entry starts in positions.yaml
     passages: tuple[Passage, ...] = ()  # its passages in others' words, in file order
+    symbol: str | None = None  # the UN document symbol, like A/AC.290/2021/INF/2
 
 
 class Level(NamedTuple):
@@ -74,6 +89,16 @@ class Quote(NamedTuple):
     column: int = 0
 
 
+class Assessment(NamedTuple):
+    """The curator's reading of the step to a position from the one before it."""
+
+    kind: str  # one of STEP_KINDS
+    after: str  # the source of the position before, when the curator assessed the step
+    note: str  # one line, grounded in both positions' quotes
+    line: int = 0  # where `kind` is written in positions.yaml
+    column: int = 0
+
+
 class Position(NamedTuple):
     """What the state said on a topic, as of a date, with its evidence."""
 
@@ -87,6 +112,7 @@ class Position(NamedTuple):
     original: str | None = None  # the earlier document a secondary source reports
     note: str | None = None
     line: int = 0
+    assessment: Assessment | None = None  # None for a topic's first position
 
 
 # Position order: Date.key (earlier start, then the narrower period), read in C
@@ -103,6 +129,7 @@ class Dataset(NamedTuple):
     topics: dict[str, Topic]
     positions: tuple[Position, ...]
     digest: str = ""  # sha256 of positions.yaml, first 12 hex digits
+    description: str = ""  # what the dataset covers, and what it does not
 
     def positions_for(self, topic_id: str) -> list[Position]:
         """The topic's positions in date order (file order breaks ties)."""

@@ -36,14 +36,27 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from posttrack.dates import Date
 from posttrack.errors import Change, Closest, Problem
-from posttrack.model import KINDS, VOICES, Dataset, Level, Passage, Position, Quote, Source, Topic
+from posttrack.model import (
+    KINDS,
+    STEP_KINDS,
+    VOICES,
+    Assessment,
+    Dataset,
+    Level,
+    Passage,
+    Position,
+    Quote,
+    Source,
+    Topic,
+)
 
 if TYPE_CHECKING:
     from posttrack.quotes.locate import Occurrence
 
 # bump when the stored shape changes (6: the header's tables by column; 7: sources'
-# passages, the closest passage of a quote not found)
-FORMAT = 7
+# passages, the closest passage of a quote not found; 8: assessments, the dataset's
+# description, sources' document symbols)
+FORMAT = 8
 
 
 class Undecodable(Exception):
@@ -315,6 +328,30 @@ def _closests(column: list[dict[str, Any] | None], _: _Scope) -> list[Closest | 
     return list(map(_closest, column))
 
 
+_ASSESSMENT_TYPES = (str, str, str, int, int)
+
+
+def _assessment_values(column: list[Assessment | None], _: _Encoding) -> list[list[Any] | None]:
+    return [None if a is None else list(a) for a in column]
+
+
+def _assessment(stored: Any) -> Assessment | None:
+    if stored is None:
+        return None
+    _expect(type(stored) is list and len(stored) == len(_ASSESSMENT_TYPES), "an assessment")
+    _expect(tuple(map(type, stored)) == _ASSESSMENT_TYPES, "an assessment's fields")
+    kind, after, note, line, column = stored
+    _expect(kind in STEP_KINDS, "an assessment's kind")
+    _expect(bool(after) and bool(note.strip()) and min(line, column) >= 0, "an assessment")
+    return Assessment(kind, after, note, line, column)
+
+
+def _assessments(column: list[list[Any] | None], scope: _Scope) -> list[Assessment | None]:
+    made = list(map(_assessment, column))
+    _expect(all(a.after in scope.sources for a in made if a), "an assessment's source")
+    return made
+
+
 TEXT = Field(_STR)
 OPTIONAL_TEXT = Field(_OPTIONAL_STR)
 NUMBER = Field(_INT)
@@ -351,6 +388,7 @@ _SOURCE_FIELDS = {
     "note": OPTIONAL_TEXT,
     "line": LINE,
     "passages": _table_of(_PASSAGE),
+    "symbol": OPTIONAL_TEXT,
 }
 _LEVEL_FIELDS = {"level": NUMBER, "label": TEXT}
 _LEVEL = spec(Level, _LEVEL_FIELDS)  # before the topics' spec, which holds it
@@ -374,6 +412,7 @@ _POSITION_FIELDS = {
     "original": OPTIONAL_TEXT,
     "note": OPTIONAL_TEXT,
     "line": LINE,
+    "assessment": Field(frozenset({list, type(None)}), _assessment_values, _assessments),
 }
 _PROBLEM_FIELDS = {
     "path": TEXT,
@@ -392,7 +431,7 @@ _POSITION = spec(Position, _POSITION_FIELDS)
 _PROBLEM = spec(Problem, _PROBLEM_FIELDS)
 
 # The dataset's own fields: its texts in the header, the rest made of the tables
-_HEAD_TEXTS = ("title", "state", "edition", "digest")
+_HEAD_TEXTS = ("title", "state", "edition", "digest", "description")
 if set(Dataset._fields) != {"root", "file", "sources", "topics", "positions", *_HEAD_TEXTS}:
     raise TypeError("the stored Dataset: say in codec.py how each of its fields is stored")
 

@@ -72,6 +72,13 @@ def cross_check(
                     f"level {position.level} is not on the scale of '{topic.id}' "
                     f"(levels: {levels})",
                 )
+        after = position.assessment.after if position.assessment else None
+        if after is not None and after not in sources and after not in v.invalid:
+            v.problem(
+                (position.assessment.line, 0) if position.assessment else at,
+                f"unknown source '{after}' in the assessment's 'after'; "
+                "name the source of the position before this one",
+            )
         if source is None:
             continue
         date = source.issued if position.date is UNSET else position.date

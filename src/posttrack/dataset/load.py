@@ -27,12 +27,13 @@ def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
         raise DataError.at(shown, 1, 1, message)
     v.keys(document, "the dataset", ("sources", "topics", "positions"), ("dataset",))
     meta = document.get("dataset")
-    title, state, edition = "", "", ""
+    title, state, edition, description = "", "", "", ""
     if isinstance(meta, YMap):
-        v.keys(meta, "'dataset'", ("title",), ("state", "edition", "note"))
+        v.keys(meta, "'dataset'", ("title",), ("state", "edition", "description", "note"))
         title = v.text(meta, "title") or ""
         state = v.text(meta, "state", optional=True) or ""
         edition = v.text(meta, "edition", optional=True) or ""
+        description = (v.text(meta, "description", optional=True) or "").strip()
         v.text(meta, "note", optional=True)
     elif meta is not None:
         v.problem(
@@ -48,5 +49,14 @@ def load_dataset(data: str | os.PathLike[str] | None = None) -> Dataset:
 
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     return Dataset(
-        file.parent, file, title, state, edition, sources, topics, tuple(positions), digest
+        file.parent,
+        file,
+        title,
+        state,
+        edition,
+        sources,
+        topics,
+        tuple(positions),
+        digest,
+        description,
     )

@@ -11,7 +11,18 @@ from typing import Any
 from posttrack.dataset.yamlsafe import Mark, YMap, YSeq
 from posttrack.dates import Date, DateFormatError, parse_date
 from posttrack.errors import Problem
-from posttrack.model import KINDS, VOICES, Level, Passage, Position, Quote, Source, Topic
+from posttrack.model import (
+    KINDS,
+    STEP_KINDS,
+    VOICES,
+    Assessment,
+    Level,
+    Passage,
+    Position,
+    Quote,
+    Source,
+    Topic,
+)
 from posttrack.quotes.normalize import topic_key
 from posttrack.quotes.passages import location_problem
 
@@ -174,7 +185,7 @@ class Validator:
 
     def source(self, entry: YMap) -> Source | None:
         required = ("id", "title", "issued", "kind", "voice", "author", "path")
-        optional = ("short", "speaker", "venue", "URL", "note", "passages")
+        optional = ("short", "speaker", "venue", "URL", "url", "symbol", "note", "passages")
         complete = self.keys(entry, "a source", required, optional)
         values = (
             self.ident(entry, "id"),
@@ -189,6 +200,11 @@ class Validator:
         speaker = self.text(entry, "speaker", optional=True)
         venue = self.text(entry, "venue", optional=True)
         url = self.text(entry, "URL", optional=True)
+        if "url" in entry:  # every other key is lower case, so this one is accepted so too
+            if "URL" in entry:
+                self.problem(entry.key_marks["url"], "'url' and 'URL' are the same key; keep one")
+            url = self.text(entry, "url", optional=True)
+        symbol = self.text(entry, "symbol", optional=True)
         note = self.text(entry, "note", optional=True)
         passages = self.passages(entry)
         ident, title, issued, kind, voice, author, file = values
@@ -220,6 +236,7 @@ class Validator:
             note=note,
             line=entry.mark[0],
             passages=passages,
+            symbol=symbol,
         )
 
     def passages(self, entry: YMap) -> tuple[Passage, ...] | None:
@@ -316,7 +333,7 @@ class Validator:
 
     def position(self, entry: YMap) -> Position | None:
         required = ("topic", "source", "stance", "summary", "quotes")
-        optional = ("date", "level", "original", "note")
+        optional = ("date", "level", "original", "note", "assessment")
         complete = self.keys(entry, "a position", required, optional)
         topic, source = self.ident(entry, "topic"), self.ident(entry, "source")
         date = self.date(entry, "date") if "date" in entry else None
@@ -325,8 +342,10 @@ class Validator:
         original = self.text(entry, "original", optional=True)
         note = self.text(entry, "note", optional=True)
         quotes = self.entries(entry, "quotes", "text and where", self.quote)
+        assessment, assessed = self.assessment(entry)
         if (
             not complete
+            or not assessed
             or topic is None
             or source is None
             or stance is None
@@ -346,7 +365,33 @@ class Validator:
             original,
             note,
             entry.mark[0],
+            assessment,
         )
+
+    def assessment(self, entry: YMap) -> tuple[Assessment | None, bool]:
+        """The position's assessment (None when it has none), and whether it is valid."""
+        value = entry.get("assessment")
+        if value is None:
+            if "assessment" in entry:
+                self.problem(
+                    entry.value_marks["assessment"],
+                    "'assessment' is empty; give its kind, after and note, or remove it",
+                )
+                return None, False
+            return None, True
+        if not isinstance(value, YMap):
+            self.problem(
+                entry.value_marks["assessment"],
+                f"'assessment' must be a mapping (kind, after, note), not a {_kind(value)}",
+            )
+            return None, False
+        complete = self.keys(value, "an assessment", ("kind", "after", "note"), ())
+        kind = self.choice(value, "kind", tuple(STEP_KINDS))
+        after, note = self.ident(value, "after"), self.text(value, "note")
+        if not complete or kind is None or after is None or note is None:
+            return None, False
+        line, column = value.value_marks["kind"]
+        return Assessment(kind, after, note.strip(), line, column), True
 
 
 def _kind(value: Any) -> str:

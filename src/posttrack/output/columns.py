@@ -13,6 +13,11 @@ from posttrack.output.records import Record
 DATE_CAPTION = "? uncertain date   ~ approximate date"
 
 
+def coverage_caption(description: str) -> str:
+    """Under a listing of the dataset: what it covers, then how dates are marked."""
+    return f"{description}\n\n{DATE_CAPTION}" if description else DATE_CAPTION
+
+
 def _date_span(record: Record) -> str:
     first, last = record.get("first"), record.get("last")
     if not first:
@@ -62,6 +67,10 @@ SHOW_COLUMNS = (
     Column("stance", "stance"),
     Column("summary", "summary"),
     Column("quotes", "quotes", value=_quotes_field),
+    Column("assessment", "assessment", value=lambda r: (r["assessment"] or {}).get("kind")),
+    Column(
+        "assessment_note", "assessment_note", value=lambda r: (r["assessment"] or {}).get("note")
+    ),
 )
 
 
@@ -143,7 +152,16 @@ DIFF_COLUMNS = (
         value=lambda r: "yes" if r["carried_forward"] else "no",
     ),
     Column("stance_diff", "stance_diff", value=lambda r: word_diff_text(r["stance_diff"])),
+    Column("reading", "reading"),
+    Column("steps", "steps", value=lambda r: [_step_field(s) for s in r["steps"]]),
 )
+
+
+def _step_field(step: Record) -> str:
+    """`elaboration 2021-12-13 (2021-12-13-akram-oewg-statement)`: a step in a flat format."""
+    kind = step["kind"] or "not-assessed"
+    stale = "" if step["current"] or step["kind"] is None else " stale"
+    return f"{kind} {step['date']} ({step['source']}){stale}"
 
 
 def citation_rows(results: list[Record]) -> list[Record]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from posttrack.config import shown_path
 from posttrack.errors import Closest, Problem
 from posttrack.model import Dataset, Position, Quote, Source, Topic
-from posttrack.query.diff import Change, word_diff
+from posttrack.query.diff import Change, Step, word_diff
 from posttrack.query.timeline import Entry, TopicSummary
 
 if TYPE_CHECKING:
@@ -19,6 +19,17 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 Record = dict[str, Any]
+
+
+def dataset_record(dataset: Dataset) -> Record:
+    """What the dataset is: its title, edition and hash, and what it covers."""
+    return {
+        "title": dataset.title,
+        "state": dataset.state,
+        "edition": dataset.edition,
+        "sha256": dataset.digest,
+        "description": dataset.description or None,
+    }
 
 
 def topic_record(summary: TopicSummary) -> Record:
@@ -52,6 +63,7 @@ def source_record(source: Source, positions: int) -> Record:
         "speaker": source.speaker,
         "venue": source.venue,
         "url": source.url,
+        "symbol": source.symbol,
         "positions": positions,
         "note": source.note,
     }
@@ -112,6 +124,14 @@ def entry_record(
         ]
         if quotes
         else [],
+        "assessment": None
+        if position.assessment is None
+        else {
+            "kind": position.assessment.kind,
+            "note": position.assessment.note,
+            "after": position.assessment.after,
+            "current": entry.assessment_current,
+        },
     }
 
 
@@ -138,6 +158,20 @@ def change_record(change: Change, lines: dict[Quote, int | None]) -> Record:
         "carried_forward": change.carried_forward,
         "stated": after["date"] if after else None,
         "stance_diff": [{"op": op, "text": text} for op, text in ops],
+        "reading": change.reading,
+        "steps": [step_record(step) for step in change.steps],
+    }
+
+
+def step_record(step: Step) -> Record:
+    """One step between diff's two positions, with the curator's assessment of it."""
+    assessment = step.position.assessment
+    return {
+        "date": step.position.date.text,
+        "source": step.position.source,
+        "kind": assessment.kind if assessment else None,
+        "note": assessment.note if assessment else None,
+        "current": step.current,
     }
 
 

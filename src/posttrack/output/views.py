@@ -106,6 +106,19 @@ def write_timeline(
         if entry["date_qualifier"]:
             why = f": {safe(entry['date_note'])}" if entry["date_note"] else ""
             lines.append((0, Text(f"date {entry['date_qualifier']}{why}", "dim")))
+        assessment = entry.get("assessment")
+        if assessment and entry["shift"] != "first":
+            kind = assessment["kind"]
+            line = Text("step: ", "dim")
+            line.append(kind.replace("-", " "), CHANGE_STYLES[kind] or "bold")
+            line.append(f" · {safe(assessment['note'])}")
+            if not assessment["current"]:
+                line.append(
+                    f" (assessed as the step from {safe(assessment['after'])}, "
+                    "which is no longer the position before)",
+                    "dim",
+                )
+            lines.append((0, line))
         lines.append((0, Text(safe(entry["summary"]))))
         if quotes:
             for quote in entry["quotes"]:
@@ -139,7 +152,24 @@ CHANGE_STYLES = {
     "stronger": "bold green",
     "weaker": "bold red",
     "absent": "bold magenta",
+    "reversal": "bold red",
+    "escalation": "bold green",
+    "softening": "bold red",
+    "broadening": "bold green",
+    "narrowing": "bold red",
+    "new-emphasis": "bold yellow",
+    "elaboration": "",
+    "restatement": "dim",
+    "not-comparable": "italic",
+    "insufficient-evidence": "italic",
 }
+
+
+def step_text(kind: str | None, date: str, current: bool) -> str:
+    """One step as a person reads it: `elaboration 2021-12-13`."""
+    if kind is None:
+        return f"not assessed {date}"
+    return f"{kind.replace('-', ' ')} {date}" + ("" if current else " (stale)")
 
 
 def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quotes: bool) -> None:
@@ -174,14 +204,20 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
     rows = []
     for change in document["changes"]:
         ops = change["stance_diff"]
-        label = Text(change["change"], CHANGE_STYLES[change["change"]])
+        reading = change.get("reading") or change["change"]
+        label = Text(reading.replace("-", " "), CHANGE_STYLES[reading])
+        after = side(change["to"], ops, "delete")
+        if change.get("steps"):
+            # the curator's reading of each step between the two, in date order
+            steps = (step_text(s["kind"], safe(s["date"]), s["current"]) for s in change["steps"])
+            after.append("\nsteps: " + " · ".join(steps), "dim")
         if change["carried_forward"] and change["to"]:
             label.append(f"\nnot restated;\nstated {safe(change['to']['date'])}", "dim")
         rows.append(
             [
                 Text(safe(change["topic"])),
                 side(change["from"], ops, "insert"),
-                side(change["to"], ops, "delete"),
+                after,
                 label,
             ]
         )
@@ -189,11 +225,16 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
         tables.Column("topic", style="cyan", no_wrap=True),
         tables.Column(f"as of {safe(start)}", ratio=1),
         tables.Column(f"as of {safe(end)}", ratio=1),
-        tables.Column("change", no_wrap=True),
+        tables.Column("change", min_width=9),
     ]
     console = make_console(stream, no_color)
     title = Text(f"Positions as of {safe(start)} and as of {safe(end)}", "bold")
-    console.print(tables.table(columns, rows, console.width, title=title, separate_rows=quotes))
+    caption = Text(safe(document["summary"]), "dim italic") if document.get("summary") else None
+    console.print(
+        tables.table(
+            columns, rows, console.width, title=title, caption=caption, separate_rows=quotes
+        )
+    )
 
 
 _KINDS = {

@@ -5,10 +5,65 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from posttrack.dates import Date
-from posttrack.model import Dataset, Topic
+from posttrack.model import STEP_KINDS, Dataset, Position, Topic
 from posttrack.query.timeline import Entry, by_topic, compare, latest
 
 CHANGES = ("new", "unchanged", "changed", "stronger", "weaker", "absent")
+
+# What a whole change reads as, most telling first: a measured move on the topic's
+# scale, else the most telling of the curator's steps between the two positions
+# ("changed" when a step between them is not assessed)
+READINGS = (
+    "new",
+    "absent",
+    "stronger",
+    "weaker",
+    "reversal",
+    "escalation",
+    "softening",
+    "broadening",
+    "narrowing",
+    "new-emphasis",
+    "elaboration",
+    "restatement",
+    "not-comparable",
+    "insufficient-evidence",
+    "changed",
+    "unchanged",
+)
+if set(READINGS) != {*CHANGES, *STEP_KINDS}:
+    raise TypeError("READINGS must order every change and every kind of step")
+# How diff's one-line summary counts each reading
+READING_LABELS = {
+    "restatement": "restated or elaborated",
+    "elaboration": "restated or elaborated",
+    "new-emphasis": "new emphasis",
+    "broadening": "broadened",
+    "narrowing": "narrowed",
+    "escalation": "escalated",
+    "softening": "softened",
+    "not-comparable": "not comparable",
+    "insufficient-evidence": "insufficient evidence",
+    "changed": "changed, not assessed",
+}
+
+
+class Step(NamedTuple):
+    """One position between A's and B's, with the curator's assessment of the step
+    to it (None when the dataset has none)."""
+
+    position: Position
+    before: Position  # the topic's position before it
+
+    @property
+    def kind(self) -> str | None:
+        return self.position.assessment.kind if self.position.assessment else None
+
+    @property
+    def current(self) -> bool:
+        """The assessment is of the step from the position now before it."""
+        assessment = self.position.assessment
+        return assessment is not None and assessment.after == self.before.source
 
 
 class Change(NamedTuple):
@@ -19,10 +74,40 @@ class Change(NamedTuple):
     before: Entry | None
     after: Entry | None
     carried_forward: bool  # B's position was stated before B's period
+    steps: tuple[Step, ...] = ()  # every step from the earlier position to the later
+
+    @property
+    def reading(self) -> str:
+        """What the change reads as, one of READINGS."""
+        if self.change in ("new", "absent", "stronger", "weaker") or not self.steps:
+            return self.change
+        kinds = [step.kind for step in self.steps]
+        if None in kinds:
+            return self.change
+        return min((k for k in kinds if k is not None), key=READINGS.index)
 
     @property
     def changed(self) -> bool:
+        """Anything but a restatement: a step of another kind, or one not assessed
+        between positions whose stances differ."""
+        if self.change in ("new", "absent"):
+            return True
+        if not self.steps:
+            return False
+        if all(step.kind for step in self.steps):
+            return any(step.kind != "restatement" for step in self.steps)
         return self.change != "unchanged"
+
+
+def summary(changes: list[Change]) -> str:
+    """One line for the whole diff: `13 topics: 1 stronger, 5 restated or elaborated, ...`."""
+    counts: dict[str, int] = {}
+    for reading in sorted((c.reading for c in changes), key=READINGS.index):
+        label = READING_LABELS.get(reading, reading)
+        counts[label] = counts.get(label, 0) + 1
+    noun = "topic" if len(changes) == 1 else "topics"
+    parts = ", ".join(f"{n} {label}" for label, n in counts.items())
+    return f"{len(changes)} {noun}: {parts}" if parts else f"0 {noun}"
 
 
 def _within(date: Date, period: Date) -> bool:
@@ -50,8 +135,16 @@ def diff(dataset: Dataset, start: Date, end: Date, topics: list[str] | None = No
             shift = compare(topic, before.position, after.position)
             change = "unchanged" if shift == "same" else shift
         carried = after is not None and not _within(after.position.date, end)
-        changes.append(Change(topic, change, before, after, carried))
+        steps = _steps(positions, before, after) if before and after else ()
+        changes.append(Change(topic, change, before, after, carried, steps))
     return changes
+
+
+def _steps(positions: list[Position], before: Entry, after: Entry) -> tuple[Step, ...]:
+    """The steps from the earlier of the two positions to the later, in date order."""
+    index = {id(position): at for at, position in enumerate(positions)}
+    low, high = sorted((index[id(before.position)], index[id(after.position)]))
+    return tuple(Step(positions[at], positions[at - 1]) for at in range(low + 1, high + 1))
 
 
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:

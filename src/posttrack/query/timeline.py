@@ -46,6 +46,18 @@ class Entry(NamedTuple):
     position: Position
     source: Source
     shift: str  # one of SHIFTS
+    before: Position | None = None  # the topic's position before it, shown or not
+
+    @property
+    def assessment_current(self) -> bool:
+        """The curator's assessment is of the step from the position now before this
+        one (not from one since re-dated, or before a position since inserted)."""
+        assessment = self.position.assessment
+        return (
+            assessment is not None
+            and self.before is not None
+            and assessment.after == self.before.source
+        )
 
 
 def compare(topic: Topic, before: Position, after: Position) -> str:
@@ -85,7 +97,7 @@ def _entries(dataset: Dataset, topic: Topic, positions: list[Position]) -> list[
     previous: Position | None = None
     for position in positions:
         shift = "first" if previous is None else compare(topic, previous, position)
-        entries.append(Entry(position, dataset.sources[position.source], shift))
+        entries.append(Entry(position, dataset.sources[position.source], shift, previous))
         previous = position
     return entries
 
@@ -111,5 +123,5 @@ def latest(dataset: Dataset, topic: Topic, positions: list[Position], when: Date
         if position.date.end <= when.end:
             before = positions[index - 1] if index else None
             shift = "first" if before is None else compare(topic, before, position)
-            return Entry(position, dataset.sources[position.source], shift)
+            return Entry(position, dataset.sources[position.source], shift, before)
     return None

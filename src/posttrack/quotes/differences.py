@@ -562,13 +562,13 @@ def _edit(src: Sequence[_Token], quo: Sequence[_Token], *, backwards: bool = Fal
                     kind = "sub"
                 best = min(best, (cost[i - 1][j - 1] + _COST[kind], kind, 1, 1), key=_first)
             for di, dj in _MERGES:
-                if (
-                    i >= di
-                    and j >= dj
-                    and not any(t.word.gap for t in quo[j - dj : j])
-                    and joined(skeys, i - di, i) == joined(qkeys, j - dj, j)
-                ):
-                    best = min(best, (cost[i - di][j - dj], "same", di, dj), key=_first)
+                if i >= di and j >= dj and not any(t.word.gap for t in quo[j - dj : j]):
+                    said, quoted = joined(skeys, i - di, i), joined(qkeys, j - dj, j)
+                    if said == quoted and _says(src[i - di : i]) == _says(quo[j - dj : j]):
+                        best = min(best, (cost[i - di][j - dj], "same", di, dj), key=_first)
+                    elif _joined_typo(src[i - di : i], quo[j - dj : j], said, quoted):
+                        price = cost[i - di][j - dj] + _COST["variant"]
+                        best = min(best, (price, "variant", di, dj), key=_first)
             if j:
                 gap = bool(quo[j - 1].word.gap)
                 kind, price = ("gap", 0.0) if gap else ("insert", 1.0)
@@ -588,6 +588,32 @@ def _edit(src: Sequence[_Token], quo: Sequence[_Token], *, backwards: bool = Fal
         ops.append(_Op(kind, i - di, i, j - dj, j))
         i, j = i - di, j - dj
     return ops[::-1]
+
+
+def _says(tokens: Sequence[_Token]) -> list[tuple[str, str]]:
+    """The negations and modals in words: a word written whole or in pieces is the same
+    word only when both say them (`can not`/`cannot`, not `no table`/`notable`)."""
+    said = [
+        ("negation", "") if kind == "negation" else (kind, value)
+        for t in tokens
+        for kind, value in t.features
+        if kind in ("negation", "modal")
+    ]
+    # `non` written as a prefix (nonbinding) says what `non binding` says
+    said += [("negation", "") for t in tokens if t.kind == "content" and t.word.key[:3] == "non"]
+    return sorted(said)
+
+
+def _joined_typo(src: Sequence[_Token], quo: Sequence[_Token], said: str, quoted: str) -> bool:
+    """A word split on one side (`inter- national`, a line-end hyphen the source kept)
+    with a slip of the keys on the other (`internatonal`): a typo of the joined word,
+    when every piece is a plain content or function word (a negation, modal, number or
+    quantifier joined with its neighbour is never a slip: `can not`/`cant`)."""
+    if any(t.kind not in ("content", "function") for t in (*src, *quo)):
+        return False
+    if any(t.word.named for t in (*src, *quo)):
+        return False
+    return _typo(said, quoted) or _typo(_spelling(said), _spelling(quoted))
 
 
 def _first(item: tuple[float, str, int, int]) -> float:
