@@ -171,11 +171,10 @@ def test_assessments_survive_the_cached_copy(cli: Cli) -> None:
 def test_show_prints_the_step_under_the_shift(cli: Cli) -> None:
     out = cli("show", "norms", "-f", "table").out
     assert "step: narrowing · Keeps voluntary norms, now only for peacetime." in out
-    plain = cli("show", "norms", "-f", "plain").out.splitlines()
-    assert plain[0].split("\t")[-2:] == ["", ""]
-    assert plain[1].split("\t")[-2:] == [
-        "narrowing",
-        "Keeps voluntary norms, now only for peacetime.",
+    rows = list(csv.DictReader(io.StringIO(cli("show", "norms", "-f", "csv").out)))
+    assert [(r["assessment"], r["assessment_note"]) for r in rows] == [
+        ("", ""),
+        ("narrowing", "Keeps voluntary norms, now only for peacetime."),
     ]
 
 
@@ -212,8 +211,16 @@ def test_diff_in_flat_formats_carries_reading_and_steps(cli: Cli) -> None:
     norms = next(r for r in rows if r["topic"] == "norms")
     assert norms["reading"] == "narrowing"
     assert norms["steps"] == "narrowing 2021-12-13 (beta-statement)"
-    plain = cli("diff", "2020", "2024", "-f", "plain").out.splitlines()
-    assert plain[1].split("\t")[-2:] == ["narrowing", "narrowing 2021-12-13 (beta-statement)"]
+    tsv = cli("diff", "2020", "2024", "-f", "tsv").out.splitlines()
+    header = tsv[0].split("\t")
+    norms_row = dict(zip(header, tsv[2].split("\t"), strict=True))
+    assert (norms_row["reading"], norms_row["steps"]) == (
+        "narrowing",
+        "narrowing 2021-12-13 (beta-statement)",
+    )
+    # both sides' source and voice, so talking points never lose whose words they are
+    assert (norms["from_source"], norms["from_voice"]) == ("alpha-paper", "primary")
+    assert (norms["to_source"], norms["to_voice"]) == ("beta-statement", "secondary")
 
 
 def test_changed_only_leaves_out_restatements(cli: Cli, dataset_copy: Copy) -> None:

@@ -146,8 +146,17 @@ def test_show_every_format(cli: Cli, fmt: str) -> None:
         ]
     elif fmt == "tsv":
         assert out.splitlines()[0].split("\t")[:4] == ["date", "source", "voice", "shift"]
-    elif fmt == "md":
-        assert out.splitlines()[1].startswith("|---|")
+    elif fmt == "md":  # for people: a section per position, quotes as block quotations
+        lines = out.splitlines()
+        assert lines[0] == "# Binding instrument (`binding-instrument`)"
+        assert [line for line in lines if line.startswith("## ")] == [
+            "## 2020?: Binding rules, politically or legally",
+            "## 2021-12-13: A legally binding instrument is essential",
+        ]
+        assert "> There is a need for binding rules for responsible State behaviour." in lines
+        assert "> — para 2, line 5" in lines
+        assert "- **Step:** escalation: Essential to develop a legally binding instrument, " in out
+        assert "- **Source:** Beta statement (`beta-statement`), secondary: " in out
     else:
         assert "▲ stronger" in out
 

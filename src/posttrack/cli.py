@@ -11,7 +11,7 @@ import sys
 from collections.abc import Generator, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -170,7 +170,16 @@ def show(
         str, typer.Argument(help="Topic id, title or alias; forgiving of case and typos.")
     ],
     since: Annotated[str | None, typer.Option(help="Only positions from this date on.")] = None,
-    until: Annotated[str | None, typer.Option(help="Only positions up to this date.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only positions known to be stated by this date's end.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Only the position in force as of this date (stated by its end, as diff counts).",
+        ),
+    ] = None,
     quotes: Annotated[bool, typer.Option("--quotes/--no-quotes", help="Show the evidence.")] = True,
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
@@ -179,22 +188,47 @@ def show(
 ) -> None:
     """Show how a topic's position evolved: each dated position, its shift, summary and quotes."""
     from posttrack.dataset.snapshot import load
-    from posttrack.query.timeline import history
+    from posttrack.query import timeline
     from posttrack.query.topics import resolve_topic
 
+    if as_of and (since or until):
+        raise UsageError("--as-of gives one position; use it without --since and --until")
     start = _date(since, "--since") if since else None
     end = _date(until, "--until") if until else None
+    when = _date(as_of, "--as-of") if as_of else None
     loaded = load(data)
     chosen = resolve_topic(loaded.header, topic)
     dataset, lines = loaded.topic(chosen.id)  # the other topics are not even decoded
-    entries = history(dataset, chosen.id, start, end)
-    rows = [records.entry_record(e, chosen, lines, quotes=quotes) for e in entries]
+    extra: dict[str, Any] = {}
+    heading = None
+    if when is not None:
+        found = timeline.as_of(dataset, chosen.id, when)
+        entries = [found] if found else []
+        carried = found is not None and not timeline.within(found.position.date, when)
+        extra = {"as_of": when.text, "carried_forward": carried if found else None}
+        heading = timeline.as_of_heading(when, found, carried)
+    else:
+        entries = timeline.history(dataset, chosen.id, start, end)
+    rows = [
+        records.entry_record(e, chosen, lines, quotes=quotes, state=dataset.state) for e in entries
+    ]
     ref = records.topic_ref(chosen)
     resolved = formats.resolve_format(fmt, sys.stdout)
     if resolved is Format.table:
-        views.write_timeline(ref, rows, dataset.state, sys.stdout, no_color=no_color, quotes=quotes)
+        views.write_timeline(
+            ref,
+            rows,
+            dataset.state,
+            sys.stdout,
+            no_color=no_color,
+            quotes=quotes,
+            heading=heading,
+        )
         return
-    listing = Listing("entries", rows, columns.SHOW_COLUMNS, extra={"topic": ref})
+    if resolved is Format.md:
+        views.write_show_markdown(ref, rows, dataset.state, sys.stdout)
+        return
+    listing = Listing("entries", rows, columns.SHOW_COLUMNS, extra={"topic": ref, **extra})
     formats.write_listing(listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
@@ -231,7 +265,7 @@ def diff(
     changes = diff_dates(dataset, first, second, topics or None)
     if changed_only:
         changes = [c for c in changes if c.changed]
-    rows = [records.change_record(c, lines) for c in changes]
+    rows = [records.change_record(c, lines, dataset.state) for c in changes]
     resolved = formats.resolve_format(fmt, sys.stdout)
     told = summary(changes)
     document = {"from": first.text, "to": second.text, "changes": rows, "summary": told}

@@ -71,6 +71,9 @@ SHOW_COLUMNS = (
     Column(
         "assessment_note", "assessment_note", value=lambda r: (r["assessment"] or {}).get("note")
     ),
+    Column("source_short", "source_short"),
+    Column("said_by", "said_by"),
+    Column("citation", "citation"),
 )
 
 
@@ -113,14 +116,29 @@ def _export_column(key: str, shown: set[str]) -> Column:
 
 
 # --by position: a position's quotes, locations and lines are lists ('; ' in flat formats)
+# added after the first release's columns, so that a reader by position keeps working
+_EXPORT_ADDED = ("source_short", "said_by", "citation", "assessment", "assessment_note")
+
 EXPORT_POSITION_COLUMNS = (
     *(_export_column(key, _EXPORT_POSITION_TABLE) for key in _EXPORT_FIELDS),
     Column("quote", "quote", value=_each_quote("quote"), table=False),
     Column("where", "where", value=_each_quote("where")),
     Column("line", "line", value=_each_quote("line"), table=False),
+    *(_export_column(key, _EXPORT_POSITION_TABLE) for key in _EXPORT_ADDED),
+    Column("quote_said_by", "quote_said_by", value=_each_quote("quote_said_by"), table=False),
+    Column("quote_citation", "quote_citation", value=_each_quote("quote_citation"), table=False),
 )
 EXPORT_QUOTE_COLUMNS = tuple(
-    _export_column(key, _EXPORT_QUOTE_TABLE) for key in (*_EXPORT_FIELDS, "quote", "where", "line")
+    _export_column(key, _EXPORT_QUOTE_TABLE)
+    for key in (
+        *_EXPORT_FIELDS,
+        "quote",
+        "where",
+        "line",
+        *_EXPORT_ADDED,
+        "quote_said_by",
+        "quote_citation",
+    )
 )
 
 
@@ -154,6 +172,12 @@ DIFF_COLUMNS = (
     Column("stance_diff", "stance_diff", value=lambda r: word_diff_text(r["stance_diff"])),
     Column("reading", "reading"),
     Column("steps", "steps", value=lambda r: [_step_field(s) for s in r["steps"]]),
+    Column("from_source", "from_source", value=_side("from", "source")),
+    Column("from_voice", "from_voice", value=_side("from", "voice")),
+    Column("to_source", "to_source", value=_side("to", "source")),
+    Column("to_voice", "to_voice", value=_side("to", "voice")),
+    Column("from_citation", "from_citation", value=_side("from", "citation")),
+    Column("to_citation", "to_citation", value=_side("to", "citation")),
 )
 
 
@@ -192,4 +216,6 @@ CITE_COLUMNS = (
     Column("where", "where"),
     Column("text", "text"),
     Column("positions", "positions", value=positions_field),
+    Column("said_by", "said_by"),
+    Column("citation", "citation"),
 )

@@ -143,5 +143,25 @@ def csv_field(text: str) -> str:
 
 
 def md_field(value: str) -> str:
-    value = value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    return safe(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    """A Markdown table cell: text as `md_text` makes it, on one line."""
+    return md_text(value)
+
+
+# every character CommonMark gives a meaning inline (emphasis, code, links, images,
+# autolinks, raw HTML, entities, strikethrough, tables)
+_MD_ACTIVE = r"([\\`*_\[\]{}#|~!$^])"
+# what makes a line a block of its own where it starts: a heading, a quote, a list
+# item, a thematic break or a setext underline
+_MD_LINE_START = r"^(\s*)([-+=>]|\d+[.)])"
+
+
+def md_text(value: str) -> str:
+    """Data as Markdown text that renders as itself: `&`, `<` and `>` as entities (no
+    raw HTML, no entity of the data's making), every other active character escaped
+    with a backslash (any ASCII punctuation may be), one paragraph (line breaks become
+    spaces), and no control, bidi or invisible character."""
+    text = " ".join(value.split())
+    text = regex(_MD_ACTIVE).sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = regex(_MD_LINE_START).sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return safe(text)

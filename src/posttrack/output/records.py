@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from posttrack.config import shown_path
 from posttrack.errors import Closest, Problem
 from posttrack.model import Dataset, Position, Quote, Source, Topic
+from posttrack.output.citations import note
 from posttrack.query.diff import Change, Step, word_diff
 from posttrack.query.timeline import Entry, TopicSummary
 
@@ -95,8 +96,21 @@ def _closest_record(closest: Closest) -> Record:
     }
 
 
+def quote_said_by(source: Source, quote: Quote, state: str) -> str:
+    """Whose words a curated quote holds: a passage the source marks as others', else
+    the state (a curated quote is the state's position, even as an analyst reports it)."""
+    from posttrack.quotes.attribution import said_by
+
+    return said_by(source, quote.where, True, state) or state
+
+
 def entry_record(
-    entry: Entry, topic: Topic, lines: dict[Quote, int | None], *, quotes: bool = True
+    entry: Entry,
+    topic: Topic,
+    lines: dict[Quote, int | None],
+    *,
+    quotes: bool = True,
+    state: str = "",
 ) -> Record:
     """A dated position as `show` and `diff` give it."""
     position, source = entry.position, entry.source
@@ -105,7 +119,7 @@ def entry_record(
         "date_precision": position.date.precision,
         "date_qualifier": position.date.qualifier,
         "source": source.id,
-        "source_title": source.short,
+        "source_title": source.title,
         "voice": source.voice,
         "kind": source.kind,
         "stance": position.stance,
@@ -120,10 +134,20 @@ def entry_record(
         "date_note": position.note
         or (source.note if position.date.text == source.issued.text else None),
         "quotes": [
-            {"text": q.text, "where": q.where, "line": lines.get(q)} for q in position.quotes
+            {
+                "text": q.text,
+                "where": q.where,
+                "line": lines.get(q),
+                "said_by": quote_said_by(source, q, state),
+                "citation": note(source, q.where),
+            }
+            for q in position.quotes
         ]
         if quotes
         else [],
+        "source_short": source.short,
+        "said_by": state or None,
+        "citation": note(source),
         "assessment": None
         if position.assessment is None
         else {
@@ -144,10 +168,11 @@ def topic_ref(topic: Topic) -> Record:
     }
 
 
-def change_record(change: Change, lines: dict[Quote, int | None]) -> Record:
+def change_record(change: Change, lines: dict[Quote, int | None], state: str = "") -> Record:
     """One topic's difference between two dates as `diff` gives it."""
-    before = entry_record(change.before, change.topic, lines) if change.before else None
-    after = entry_record(change.after, change.topic, lines) if change.after else None
+    topic = change.topic
+    before = entry_record(change.before, topic, lines, state=state) if change.before else None
+    after = entry_record(change.after, topic, lines, state=state) if change.after else None
     ops = word_diff(before["stance"] if before else "", after["stance"] if after else "")
     return {
         "topic": change.topic.id,
@@ -205,13 +230,15 @@ def match_record(place: Place, path: str, source: Source | None, positions: list
         "text": place.text,
         "context_before": place.before,
         "context_after": place.after,
-        "source_title": source.short if source else None,
+        "source_title": source.title if source else None,
         "kind": source.kind if source else None,
         "positions": positions,
         "verdict": place.verdict,
         "differences": [difference_record(d) for d in place.differences],
         "explanation": place.explanation,
         "cited_as_position": bool(positions),
+        "source_short": source.short if source else None,
+        "citation": note(source, place.where) if source else None,
     }
 
 
@@ -270,9 +297,21 @@ def export_records(
                 "summary": position.summary,
                 "original": position.original,
                 "note": position.note,
+                "source_short": source.short,
+                "said_by": dataset.state or None,
+                "citation": note(source),
+                "assessment": position.assessment.kind if position.assessment else None,
+                "assessment_note": position.assessment.note if position.assessment else None,
             }
             quotes = [
-                {"quote": q.text, "where": q.where, "line": lines.get(q)} for q in position.quotes
+                {
+                    "quote": q.text,
+                    "where": q.where,
+                    "line": lines.get(q),
+                    "quote_said_by": quote_said_by(source, q, dataset.state),
+                    "quote_citation": note(source, q.where),
+                }
+                for q in position.quotes
             ]
             if by == "quote":
                 rows.extend({**row, **quote} for quote in quotes)

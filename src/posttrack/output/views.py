@@ -52,6 +52,7 @@ def write_timeline(
     *,
     no_color: bool,
     quotes: bool,
+    heading: str | None = None,
 ) -> None:
     """`show` for people: a vertical timeline that shows strength at a glance.
 
@@ -75,6 +76,8 @@ def write_timeline(
                 scale.append("  <  ", "dim")
             scale.append(f"{step['level']} {safe(step['label'])}")
         page.paragraph(scale)
+    if heading:
+        page.paragraph(Text(safe(heading), "bold"))
     if not entries:
         page.paragraph(Text("no positions in this period", "italic"))
         page.write()
@@ -95,7 +98,7 @@ def write_timeline(
         title.append("  ")
         title.append(safe(entry["stance"]), "bold")
         source = Text()
-        source.append(safe(entry["source_title"]), "cyan")
+        source.append(safe(entry.get("source_short") or entry["source_title"]), "cyan")
         source.append(f" ({safe(entry['source'])})", "dim")
         voice_style = {"secondary": "magenta", "reported": "yellow"}.get(entry["voice"], "dim")
         source.append(" · ")
@@ -143,6 +146,60 @@ def write_timeline(
         page.blank()
         page.paragraph(Text(DATE_CAPTION, "dim"))
     page.write()
+
+
+def write_show_markdown(topic: Record, entries: list[Record], state: str, stream: IO[str]) -> None:
+    """`show -f md` for people: a section per position, its quotes as block quotations,
+    each with its location and full citation; every text from the data escaped."""
+    from posttrack.output.escape import md_text
+
+    out: list[str] = [f"# {md_text(topic['title'])} (`{topic['id']}`)", ""]
+    out += [md_text(topic["description"]), ""]
+    if topic["scale"]:
+        steps = "; ".join(f"{s['level']} {md_text(s['label'])}" for s in topic["scale"])
+        out += [f"Scale, weakest to strongest: {steps}", ""]
+    if not entries:
+        out += ["*No positions in this period.*", ""]
+    for entry in entries:
+        out += [f"## {md_text(entry['date'])}: {md_text(entry['stance'])}", ""]
+        source = md_text(entry.get("source_short") or entry["source_title"])
+        out.append(
+            f"- **Source:** {source} (`{entry['source']}`), {md_text(voice_note(entry, state))}"
+        )
+        shift = entry["shift"]
+        if _level_bar(entry):
+            shift += f", level {entry['level']} of {entry['scale_max']}"
+            if entry.get("level_label"):
+                shift += f" ({md_text(entry['level_label'])})"
+        out.append(f"- **Shift:** {shift}")
+        assessment = entry.get("assessment")
+        if assessment and entry["shift"] != "first":
+            stale = "" if assessment["current"] else " (assessed against an earlier neighbour)"
+            out.append(
+                f"- **Step:** {assessment['kind'].replace('-', ' ')}{stale}: "
+                f"{md_text(assessment['note'])}"
+            )
+        if entry.get("original"):
+            out.append(f"- **Reporting:** {md_text(entry['original'])}")
+        if entry["date_qualifier"]:
+            why = f": {md_text(entry['date_note'])}" if entry.get("date_note") else ""
+            out.append(f"- **Date:** {entry['date_qualifier']}{why}")
+        if entry.get("citation"):
+            out.append(f"- **Cite as:** {md_text(entry['citation'])}")
+        out += ["", md_text(entry["summary"]), ""]
+        for quote in entry["quotes"]:
+            where = md_text(quote["where"]) + (f", line {quote['line']}" if quote["line"] else "")
+            out += [f"> {md_text(quote['text'])}", ">"]
+            said = quote.get("said_by")
+            whose = (
+                f"; the words of {md_text(said)}, not {md_text(state)}'s"
+                if (said and state and said != state)
+                else ""
+            )
+            out += [f"> — {where}{whose}", ""]
+    if any(e["date_qualifier"] for e in entries):
+        out += [f"*{md_text(DATE_CAPTION)}*", ""]
+    stream.write("\n".join(out).rstrip("\n") + "\n")
 
 
 CHANGE_STYLES = {
@@ -422,7 +479,7 @@ def _write_match(page: Any, rank: int, match: Record, state: str) -> None:
         top.append("  altered", _STYLES["altered"])
     if match["source"]:
         top.append("  ")
-        top.append(safe(match["source_title"] or match["source"]), "cyan")
+        top.append(safe(match.get("source_short") or match["source"]), "cyan")
         top.append(f" · {safe(match['date'])} · ")
         if match.get("in_own_words") is False and match["voice"] != "secondary":
             whose = f"{state}'s" if state else "the state's"

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from posttrack.dates import Date
 from posttrack.model import STEP_KINDS, Dataset, Position, Topic
-from posttrack.query.timeline import Entry, by_topic, compare, latest
+from posttrack.query.timeline import Entry, by_topic, compare, latest, within
 
 CHANGES = ("new", "unchanged", "changed", "stronger", "weaker", "absent")
 
@@ -110,10 +110,6 @@ def summary(changes: list[Change]) -> str:
     return f"{len(changes)} {noun}: {parts}" if parts else f"0 {noun}"
 
 
-def _within(date: Date, period: Date) -> bool:
-    return period.start <= date.start and date.end <= period.end
-
-
 def diff(dataset: Dataset, start: Date, end: Date, topics: list[str] | None = None) -> list[Change]:
     """For each topic (in dataset order) with a position as of either date: the change."""
     changes = []
@@ -134,7 +130,7 @@ def diff(dataset: Dataset, start: Date, end: Date, topics: list[str] | None = No
         else:
             shift = compare(topic, before.position, after.position)
             change = "unchanged" if shift == "same" else shift
-        carried = after is not None and not _within(after.position.date, end)
+        carried = after is not None and not within(after.position.date, end)
         steps = _steps(positions, before, after) if before and after else ()
         changes.append(Change(topic, change, before, after, carried, steps))
     return changes

@@ -81,13 +81,19 @@ def history(
     dataset: Dataset, topic_id: str, since: Date | None = None, until: Date | None = None
 ) -> list[Entry]:
     """The topic's positions in date order with shifts; `since`/`until` filter what is shown,
-    but each shift is still measured against the position before it, shown or not."""
+    but each shift is still measured against the position before it, shown or not.
+
+    A position is shown up to `until` once it is known to have been stated by then,
+    the rule `diff` and `as_of` use: its whole period has ended (a position of 2024
+    is not shown up to 2024-06, as it may be from December). From `since` on, a
+    position is shown when its period reaches that far (a position of 2020 is
+    shown from 2020-06)."""
     entries = _entries(dataset, dataset.topics[topic_id], dataset.positions_for(topic_id))
     return [
         e
         for e in entries
         if (since is None or e.position.date.end >= since.start)
-        and (until is None or e.position.date.start <= until.end)
+        and (until is None or e.position.date.end <= until.end)
     ]
 
 
@@ -125,3 +131,18 @@ def latest(dataset: Dataset, topic: Topic, positions: list[Position], when: Date
             shift = "first" if before is None else compare(topic, before, position)
             return Entry(position, dataset.sources[position.source], shift, before)
     return None
+
+
+def within(date: Date, period: Date) -> bool:
+    """The date lies wholly inside the period (stated in it, not carried into it)."""
+    return period.start <= date.start and date.end <= period.end
+
+
+def as_of_heading(when: Date, found: Entry | None, carried: bool) -> str:
+    """One line for people: which position was in force as of `when`, and since when."""
+    if found is None:
+        return f"As of {when}: no position known to have been stated by then."
+    stated = found.position.date
+    if carried:
+        return f"As of {when}: the position stated {stated}, carried forward (not restated since)."
+    return f"As of {when}: the position stated {stated}, in that period."
