@@ -255,3 +255,27 @@ def test_unreadable_source_is_a_problem_not_a_crash(
     result = cli("check", "--data", str(data))
     assert result.code == 1
     assert "beta-statement.txt:1:5: invalid UTF-8 (byte 0xfe)" in result.out
+
+
+def test_a_recorded_sha256_is_verified(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
+    import hashlib
+
+    data = dataset_copy()
+    digest = hashlib.sha256((data / "sources" / "alpha-paper.txt").read_bytes()).hexdigest()
+    rewrite(
+        data,
+        "    path: sources/alpha-paper.txt\n",
+        f"    path: sources/alpha-paper.txt\n    sha256: {digest}\n",
+    )
+    assert cli("check", "--data", str(data)).code == 0
+    text = data / "sources" / "alpha-paper.txt"
+    text.write_bytes(text.read_bytes() + b"\n")  # one byte more: a different text
+    result = cli("check", "--data", str(data))
+    assert result.code == 1
+    assert "the text of 'alpha-paper' (sources/alpha-paper.txt) is not the one recorded" in (
+        result.out
+    )
+    rewrite(data, f"sha256: {digest}", "sha256: ABC")
+    result = cli("check", "--data", str(data))
+    assert result.code == 2
+    assert "'sha256' must be the 64 lower-case hex digits" in result.out

@@ -56,6 +56,7 @@ class Source(NamedTuple):
     line: int = 0  # where the entry starts in positions.yaml
     passages: tuple[Passage, ...] = ()  # its passages in others' words, in file order
     symbol: str | None = None  # the UN document symbol, like A/AC.290/2021/INF/2
+    sha256: str | None = None  # the text's recorded digest, which `check` verifies
 
 
 class Level(NamedTuple):

@@ -55,8 +55,8 @@ if TYPE_CHECKING:
 
 # bump when the stored shape changes (6: the header's tables by column; 7: sources'
 # passages, the closest passage of a quote not found; 8: assessments, the dataset's
-# description, sources' document symbols)
-FORMAT = 8
+# description, sources' document symbols; 9: sources' recorded SHA-256)
+FORMAT = 9
 
 
 class Undecodable(Exception):
@@ -389,6 +389,7 @@ _SOURCE_FIELDS = {
     "line": LINE,
     "passages": _table_of(_PASSAGE),
     "symbol": OPTIONAL_TEXT,
+    "sha256": OPTIONAL_TEXT,
 }
 _LEVEL_FIELDS = {"level": NUMBER, "label": TEXT}
 _LEVEL = spec(Level, _LEVEL_FIELDS)  # before the topics' spec, which holds it

@@ -27,6 +27,7 @@ from posttrack.quotes.normalize import topic_key
 from posttrack.quotes.passages import location_problem
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _INT = re.compile(r"-?[0-9]+")  # not \d: it matches every script's digits, and int() reads them
 
 UNSET = parse_date("0001")  # a position without its own date takes its source's
@@ -185,7 +186,17 @@ class Validator:
 
     def source(self, entry: YMap) -> Source | None:
         required = ("id", "title", "issued", "kind", "voice", "author", "path")
-        optional = ("short", "speaker", "venue", "URL", "url", "symbol", "note", "passages")
+        optional = (
+            "short",
+            "speaker",
+            "venue",
+            "URL",
+            "url",
+            "symbol",
+            "sha256",
+            "note",
+            "passages",
+        )
         complete = self.keys(entry, "a source", required, optional)
         values = (
             self.ident(entry, "id"),
@@ -205,6 +216,15 @@ class Validator:
                 self.problem(entry.key_marks["url"], "'url' and 'URL' are the same key; keep one")
             url = self.text(entry, "url", optional=True)
         symbol = self.text(entry, "symbol", optional=True)
+        digest = self.text(entry, "sha256", optional=True)
+        if digest is not None and not _SHA256.fullmatch(digest):
+            self.problem(
+                entry.value_marks["sha256"],
+                "'sha256' must be the 64 lower-case hex digits of the text's SHA-256 "
+                "(sha256sum FILE prints them)",
+            )
+            digest = None
+            complete = False
         note = self.text(entry, "note", optional=True)
         passages = self.passages(entry)
         ident, title, issued, kind, voice, author, file = values
@@ -237,6 +257,7 @@ class Validator:
             line=entry.mark[0],
             passages=passages,
             symbol=symbol,
+            sha256=digest,
         )
 
     def passages(self, entry: YMap) -> tuple[Passage, ...] | None:

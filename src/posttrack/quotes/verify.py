@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from posttrack.config import shown_path
 from posttrack.errors import Change, Closest, DataError, Problem
-from posttrack.model import Dataset, Quote
+from posttrack.model import Dataset, Quote, Source
 from posttrack.quotes.locate import Occurrence, SourceText, closest, find_exact, read_source
 from posttrack.quotes.passages import covered, missing
 
@@ -156,6 +156,8 @@ def verify(dataset: Dataset) -> Verified:
             problems.extend(error.problems)
             continue
         problems.extend(verify_passages(dataset, texts[source.id]))
+        if source.sha256 is not None:
+            problems.extend(_digest_problems(path, source))
     for position in dataset.positions:
         for quote in position.quotes:
             if position.source not in texts:
@@ -174,6 +176,28 @@ def verify(dataset: Dataset) -> Verified:
             message = f"source '{source.id}' feeds no position"
             problems.append(Problem(path, source.line, 0, message, "warning"))
     return Verified(problems, places)
+
+
+def _digest_problems(path: str, source: Source) -> list[Problem]:
+    """The source text is the one recorded: its SHA-256 is the `sha256` written for it."""
+    import hashlib
+
+    try:
+        actual = hashlib.sha256(source.file.read_bytes()).hexdigest()
+    except OSError:
+        return []  # reading it failed above, and is reported there
+    if actual == source.sha256:
+        return []
+    return [
+        Problem(
+            path,
+            source.line,
+            0,
+            f"the text of '{source.id}' ({source.path}) is not the one recorded: its SHA-256 "
+            f"is {actual}, not {source.sha256}; restore the text, or record the new digest "
+            "if the change is meant",
+        )
+    ]
 
 
 def run_check(dataset: Dataset) -> list[Problem]:
