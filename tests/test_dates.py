@@ -1,10 +1,11 @@
+import re
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posttrack.dates import DateFormatError, parse_date
+from posttrack.dates import DateFormatError, parse_date, parse_user_date
 
 
 @pytest.mark.parametrize(
@@ -90,3 +91,46 @@ def test_never_crashes_on_any_text(text: str) -> None:
         assert parsed.start <= parsed.end
         return
     assert text in message or "year 0000" in message
+
+
+# --- dates as people type them ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "strict"),
+    [
+        ("2021", "2021"),
+        ("2021-12-13", "2021-12-13"),
+        ("  2021-12 ", "2021-12"),
+        ("Dec 2021", "2021-12"),
+        ("December 2021", "2021-12"),
+        ("dec. 2021", "2021-12"),
+        ("Sept 2020", "2020-09"),
+        ("13 Dec 2021", "2021-12-13"),
+        ("13 December 2021", "2021-12-13"),
+        ("13th December 2021", "2021-12-13"),
+        ("December 13, 2021", "2021-12-13"),
+        ("2021/12/13", "2021-12-13"),
+        ("2021/2", "2021-02"),
+        ("13/12/2021", "2021-12-13"),  # 13 is no month: not ambiguous
+        ("12/13/2021", "2021-12-13"),
+        ("5/5/2021", "2021-05-05"),
+    ],
+)
+def test_dates_as_people_write_them(typed: str, strict: str) -> None:
+    assert parse_user_date(typed) == parse_date(strict)
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("12/11/2021", "could be day/month or month/day"),
+        ("13 Foo 2021", "'Foo' is not a month's name"),
+        ("31 Feb 2021", "02/2021 has 28 days"),
+        ("yesterday", "or as people do: Dec 2021, 13 Dec 2021"),
+        ("2021-13", "no month 13"),
+    ],
+)
+def test_a_date_that_cannot_be_read_says_why(typed: str, why: str) -> None:
+    with pytest.raises(DateFormatError, match=re.escape(why)):
+        parse_user_date(typed)

@@ -26,7 +26,14 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: real examples, kept as written (click's \\b)."""
+    return "\b\nExamples:\n" + "\n".join(f"  $ {line}" for line in lines)
+
 
 FormatOption = Annotated[
     Format,
@@ -34,7 +41,9 @@ FormatOption = Annotated[
         "-f",
         "--format",
         case_sensitive=False,
-        help="Output format; auto is a table on a terminal and plain text in a pipe.",
+        metavar="FORMAT",
+        help="auto (a table on a terminal, plain text in a pipe), table, plain, json, jsonl, "
+        "csv, tsv or md.",
     ),
 ]
 DataOption = Annotated[
@@ -107,7 +116,7 @@ class _Options:
 _options = _Options()
 
 
-@app.command()
+@app.command(epilog=examples("posttrack topics", "posttrack topics | cut -f1-5"))
 def topics(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
@@ -131,7 +140,7 @@ def topics(
     formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
-@app.command()
+@app.command(epilog=examples("posttrack sources", "posttrack sources -f json"))
 def sources(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
@@ -156,28 +165,45 @@ def sources(
 
 
 def _date(text: str, what: str) -> Date:
-    from posttrack.dates import DateFormatError, parse_date
+    from posttrack.dates import DateFormatError, parse_user_date
 
     try:
-        return parse_date(text)
+        return parse_user_date(text)
     except DateFormatError as error:
         raise UsageError(f"{what}: {error}") from None
 
 
-@app.command()
+DATE_HELP = " (2021, Dec 2021, 2021-12-13, 13 Dec 2021)"
+
+
+@app.command(
+    epilog=examples(
+        "posttrack show international-law",
+        "posttrack show binding --as-of 'Dec 2022'",
+        "posttrack show ihl -f md > ihl.md",
+    )
+)
 def show(
     topic: Annotated[
-        str, typer.Argument(help="Topic id, title or alias; forgiving of case and typos.")
+        str,
+        typer.Argument(
+            metavar="TOPIC", help="Topic id, title or alias; forgiving of case and typos."
+        ),
     ],
-    since: Annotated[str | None, typer.Option(help="Only positions from this date on.")] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Only positions from this date on.")
+    ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Only positions known to be stated by this date's end.")
+        str | None,
+        typer.Option(metavar="DATE", help="Only positions known to be stated by this date's end."),
     ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
-            help="Only the position in force as of this date (stated by its end, as diff counts).",
+            metavar="DATE",
+            help="Only the position in force as of this date (stated by its end, as diff "
+            "counts)" + DATE_HELP + ".",
         ),
     ] = None,
     quotes: Annotated[bool, typer.Option("--quotes/--no-quotes", help="Show the evidence.")] = True,
@@ -232,15 +258,32 @@ def show(
     formats.write_listing(listing, resolved, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "posttrack diff 2020 2024",
+        "posttrack diff 2021 'Jul 2024' -t binding -t ihl --changed-only",
+    )
+)
 def diff(
-    start: Annotated[str, typer.Argument(metavar="A", help="A date: 2020, 2021-12 or 2024-07-11.")],
-    end: Annotated[str, typer.Argument(metavar="B", help="A date; may be earlier than A.")],
+    start: Annotated[
+        str, typer.Argument(metavar="DATE_A", help="The first date" + DATE_HELP + ".")
+    ],
+    end: Annotated[
+        str, typer.Argument(metavar="DATE_B", help="The second date; may be earlier than A.")
+    ],
     topic: Annotated[
         list[str] | None,
-        typer.Option("--topic", "-t", help="Only this topic (repeatable).", show_default=False),
+        typer.Option(
+            "--topic",
+            "-t",
+            metavar="TOPIC",
+            help="Only this topic (repeatable).",
+            show_default=False,
+        ),
     ] = None,
-    changed_only: Annotated[bool, typer.Option(help="Leave out unchanged topics.")] = False,
+    changed_only: Annotated[
+        bool, typer.Option(help="Leave out topics whose every step is a restatement.")
+    ] = False,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when anything changed, like git diff.")
     ] = False,
@@ -258,7 +301,7 @@ def diff(
     from posttrack.query.diff import summary
     from posttrack.query.topics import resolve_topic
 
-    first, second = _date(start, "A"), _date(end, "B")
+    first, second = _date(start, "DATE_A"), _date(end, "DATE_B")
     loaded = load(data)
     dataset, lines = loaded.dataset, loaded.lines
     topics = list(dict.fromkeys(resolve_topic(dataset, t).id for t in topic or []))
@@ -290,12 +333,22 @@ def _a_number(value: float) -> float:
     return value
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "posttrack cite 'common heritage'",
+        "posttrack cite 'binding rules' -f json | jq .verdict",
+        "posttrack cite - < quotes.txt",
+    )
+)
 def cite(
-    quote: Annotated[str, typer.Argument(help="The quote; - reads one quote per line from stdin.")],
+    quote: Annotated[
+        str,
+        typer.Argument(metavar="QUOTE", help="The quote; - reads one quote per line from stdin."),
+    ],
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="[PATH]...",
             help="Search these files and directories (.txt, .md) instead of the dataset's sources.",
             show_default=False,
         ),
@@ -303,7 +356,11 @@ def cite(
     source: Annotated[
         list[str] | None,
         typer.Option(
-            "--source", "-s", help="Only this source id (repeatable).", show_default=False
+            "--source",
+            "-s",
+            metavar="SOURCE",
+            help="Only this source id (repeatable).",
+            show_default=False,
         ),
     ] = None,
     limit: Annotated[
@@ -397,7 +454,7 @@ def _stdin_quotes() -> Iterator[tuple[int, str]]:
     return itertools.chain([first], lines)
 
 
-@app.command()
+@app.command(epilog=examples("posttrack check", "posttrack check --data my-dataset -f json"))
 def check(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
@@ -436,7 +493,11 @@ class By(StrEnum):
     quote = "quote"
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "posttrack export -f csv > positions.csv", "posttrack export --by quote -f jsonl"
+    )
+)
 def export(
     by: Annotated[
         By, typer.Option(case_sensitive=False, help="One row per position, or per quote.")
@@ -479,8 +540,11 @@ def main(argv: list[str] | None = None) -> int:
     click_error, click_abort = _click_exceptions()
     args = sys.argv[1:] if argv is None else argv
     _options.debug = False
+    # help drawn in boxes on a terminal; plain, with no padding, for a pager or a pipe
+    app.rich_markup_mode = "rich" if _is_terminal(sys.stdout) else None
     try:
         command = typer.main.get_command(app)
+        _metavars_as_written(command)
         result = command.main(args=args, prog_name="posttrack", standalone_mode=False)
     except DataError as error:
         for problem in error.problems:
@@ -491,8 +555,13 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_status
     except click_error as error:
         message = getattr(error, "format_message", error.__str__)()
+        if type(error).__name__ == "NoArgsIsHelpError":  # a bare `posttrack`: its help
+            formats.write_lines(message.rstrip("\n").split("\n"), sys.stdout)
+            return ExitStatus.ERROR
         if message.strip():  # empty for a bare `posttrack`: the help is already shown
-            formats.error_line(f"{message} (see 'posttrack --help')")
+            # the help of the command whose option or argument was wrong
+            where = getattr(getattr(error, "ctx", None), "command_path", None) or "posttrack"
+            formats.error_line(f"{message} (see '{where} --help')")
         return ExitStatus.ERROR
     except (click_abort, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED
@@ -508,6 +577,23 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         return _internal(error)
     return result if isinstance(result, int) else ExitStatus.OK
+
+
+def _metavars_as_written(command: Any) -> None:
+    """Usage lines name arguments as their metavars say (`TOPIC`, `[PATH]...`), not as
+    typer dresses a required one (`{TOPIC}`)."""
+    for sub in getattr(command, "commands", {}).values():
+        for param in sub.params:
+            if param.param_type_name == "argument" and param.metavar:
+                param.make_metavar = lambda *args, _m=param.metavar, **kwargs: _m
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
 
 
 def _never_unencodable() -> None:

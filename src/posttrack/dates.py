@@ -75,3 +75,87 @@ def parse_date(text: str) -> Date:
         raise DateFormatError(f"'{text}' does not exist: {match['m']}/{year} has {last} days")
     exact = date(year, month, day)
     return Date(text, exact, exact, "day", qualifier)
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<mon>[A-Za-z]+)\.?"
+_DAY = r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<y>[0-9]{4})"
+# the forms people write a date in, besides the data's own: `Dec 2021`, `13 Dec 2021`,
+# `December 13, 2021`, `2021/12/13`
+_WRITTEN = [
+    re.compile(rf"{_MONTH}\s+{_YEAR}"),
+    re.compile(rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}"),
+    re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}"),
+    re.compile(rf"{_YEAR}/(?P<m>[0-9]{{1,2}})(?:/(?P<d>[0-9]{{1,2}}))?"),
+]
+_SLASHED = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
+
+
+def parse_user_date(text: str) -> Date:
+    """A date as a person types it on the command line: the data's own forms
+    (`2021`, `2021-12`, `2021-12-13`) or `Dec 2021`, `December 2021`, `13 Dec 2021`,
+    `13 December 2021`, `December 13, 2021`, `2021/12/13`, spaces around it
+    tolerated. A day and month whose order cannot be told (`12/11/2021`) are
+    refused, saying why; the dataset itself keeps to the strict forms."""
+    stripped = " ".join(text.split())
+    if _DATE.fullmatch(stripped):  # the data's own form: its own message if it is wrong
+        return parse_date(stripped)
+    slashed = _SLASHED.fullmatch(stripped)
+    if slashed:
+        first, second, year = int(slashed[1]), int(slashed[2]), slashed[3]
+        if first != second and first <= 12 and second <= 12:
+            raise DateFormatError(
+                f"'{stripped}' could be day/month or month/day; write it as "
+                f"{year}-MM-DD or with the month's name, like 13 Dec 2021"
+            )
+        day, month = (first, second) if first > 12 or first == second else (second, first)
+        try:
+            found = parse_date(f"{year}-{month:02d}-{day:02d}")
+        except DateFormatError as error:
+            raise DateFormatError(f"'{stripped}' is not a date: {error}") from None
+        return found
+    for form in _WRITTEN:
+        match = form.fullmatch(stripped)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        if groups.get("mon") is not None:
+            named = _MONTHS.get(groups["mon"].casefold())
+            if named is None:
+                raise DateFormatError(f"'{stripped}': '{groups['mon']}' is not a month's name")
+            month = named
+        else:
+            month = int(groups["m"])
+        strict = f"{groups['y']}-{month:02d}"
+        if groups.get("d") is not None:
+            strict += f"-{int(groups['d']):02d}"
+        try:
+            found = parse_date(strict)
+        except DateFormatError as error:
+            raise DateFormatError(f"'{stripped}' is not a date: {error}") from None
+        return found._replace(text=strict)
+    raise DateFormatError(
+        f"'{stripped}' is not a date; write 2021, 2021-12 or 2021-12-13, "
+        "or as people do: Dec 2021, 13 Dec 2021, December 13, 2021, 2021/12/13"
+    )
