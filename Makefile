@@ -43,7 +43,17 @@ lint: $(DEV_STAMP)
 types: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# The tests that use a reader's own tools: pandoc (a brief to Word), chromium (the
+# HTML brief in a browser), zsh and fish (completion). Debian's, installed here if
+# missing; where they cannot be installed those tests are skipped, and say so.
+TEST_TOOLS := pandoc chromium zsh fish
+
 pytest: $(DEV_STAMP)
+	@for tool in $(TEST_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || \
+		echo "make: could not install$$missing; the tests that need them are skipped"; \
+	fi
 	$(BIN)/pytest
 
 # After editing the dependencies in pyproject.toml: refresh uv.lock and the

@@ -46,11 +46,22 @@ FormatOption = Annotated[
         "csv, tsv or md.",
     ),
 ]
+
+
+def _complete_paths(incomplete: str) -> list[str]:
+    """Directories and files that start as typed (a dataset is a directory, or its
+    positions.yaml; cite's paths are files and directories)."""
+    import glob
+
+    return sorted(glob.glob(glob.escape(os.path.expanduser(incomplete)) + "*"))
+
+
 DataOption = Annotated[
     Path | None,
     typer.Option(
         "--data",
         metavar="PATH",
+        autocompletion=_complete_paths,
         show_default=False,
         help="Dataset directory or its positions.yaml "
         "[default: $POSTTRACK_DATA, else the shipped dataset].",
@@ -174,6 +185,39 @@ def _date(text: str, what: str) -> Date:
 
 
 DATE_HELP = " (2021, Dec 2021, 2021-12-13, 13 Dec 2021)"
+COMPLETE_VAR = "_POSTTRACK_COMPLETE"  # set only by the shell's completion script
+
+
+def _header_for(ctx: typer.Context) -> Any:
+    """The dataset a command line names (--data, else the default), for completion."""
+    from posttrack.dataset.snapshot import load
+
+    try:
+        return load(ctx.params.get("data")).header
+    except PosttrackError:
+        return None
+
+
+def _complete_topics(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Topic ids and aliases (a space as a hyphen: `show` reads `legally-binding` as
+    `legally binding`), each with its topic's title."""
+    header = _header_for(ctx)
+    if header is None:
+        return []
+    found: dict[str, str] = {}
+    for topic in header.topics.values():
+        for name in (topic.id, *topic.aliases):
+            word = "-".join(name.split())
+            if word.casefold().startswith(incomplete.casefold()):
+                found.setdefault(word, topic.title)
+    return list(found.items())
+
+
+def _complete_sources(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    header = _header_for(ctx)
+    if header is None:
+        return []
+    return [(s.id, s.short) for s in header.sources.values() if s.id.startswith(incomplete)]
 
 
 @app.command(
@@ -187,7 +231,9 @@ def show(
     topic: Annotated[
         str,
         typer.Argument(
-            metavar="TOPIC", help="Topic id, title or alias; forgiving of case and typos."
+            metavar="TOPIC",
+            help="Topic id, title or alias; forgiving of case and typos.",
+            autocompletion=_complete_topics,
         ),
     ],
     since: Annotated[
@@ -278,6 +324,7 @@ def diff(
             "-t",
             metavar="TOPIC",
             help="Only this topic (repeatable).",
+            autocompletion=_complete_topics,
             show_default=False,
         ),
     ] = None,
@@ -349,6 +396,7 @@ def cite(
         list[Path] | None,
         typer.Argument(
             metavar="[PATH]...",
+            autocompletion=_complete_paths,
             help="Search these files and directories (.txt, .md) instead of the dataset's sources.",
             show_default=False,
         ),
@@ -360,6 +408,7 @@ def cite(
             "-s",
             metavar="SOURCE",
             help="Only this source id (repeatable).",
+            autocompletion=_complete_sources,
             show_default=False,
         ),
     ] = None,
@@ -522,6 +571,30 @@ def export(
     formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
+class Shell(StrEnum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+@app.command(
+    epilog=examples(
+        "posttrack completion bash > ~/.local/share/bash-completion/completions/posttrack",
+        "posttrack completion zsh > ~/.zfunc/_posttrack",
+        "posttrack completion fish > ~/.config/fish/completions/posttrack.fish",
+    )
+)
+def completion(
+    shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")],
+) -> None:
+    """Print the shell's completion script: commands, options, formats, topic ids and
+    aliases, source ids and --data paths complete with Tab."""
+    from typer._completion_shared import get_completion_script
+
+    script = get_completion_script(prog_name="posttrack", complete_var=COMPLETE_VAR, shell=shell)
+    formats.write_lines(script.split("\n"), sys.stdout)
+
+
 def _click_exceptions() -> tuple[type[Exception], type[BaseException]]:
     """Click's usage-error base and Abort, through typer's public names only
     (typer vendors click from 0.25 on; BadParameter is a ClickException)."""
@@ -540,6 +613,11 @@ def main(argv: list[str] | None = None) -> int:
     click_error, click_abort = _click_exceptions()
     args = sys.argv[1:] if argv is None else argv
     _options.debug = False
+    if os.environ.get(COMPLETE_VAR):  # a shell asking what may follow: typer answers
+        # (its completion classes, registered only now: no cost to an ordinary run)
+        from typer._completion_classes import completion_init
+
+        completion_init()
     # help drawn in boxes on a terminal; plain, with no padding, for a pager or a pipe
     app.rich_markup_mode = "rich" if _is_terminal(sys.stdout) else None
     try:

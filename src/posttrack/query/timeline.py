@@ -22,7 +22,9 @@ def topic_summaries(dataset: Dataset) -> list[TopicSummary]:
     for topic in dataset.topics.values():
         history = dataset.positions_for(topic.id)
         first = history[0].date if history else None
-        last = max((p.date for p in history), key=lambda d: d.key) if history else None
+        # the latest in the topic's order: of two positions dated alike (2020? and 2020),
+        # the later in the file, as `show` lists them
+        last = history[-1].date if history else None
         found.append(TopicSummary(topic, len(history), first, last))
     return found
 
