@@ -347,10 +347,10 @@ def period_text(brief: Brief) -> str:
     if brief.first is None or brief.last is None:
         found = "no positions in this period"
     elif brief.first == brief.last:
-        found = f"positions dated {brief.first.display()}"
+        found = f"the positions shown are dated {brief.first.display()}"
     else:
-        found = f"positions dated {brief.first.display()} to {brief.last.display()}"
-    return f"Period: {asked}; {found}." if asked else f"Period: every position, {found}."
+        found = f"the positions shown are dated {brief.first.display()} to {brief.last.display()}"
+    return f"Period: {asked}; {found}." if asked else f"Period: every position; {found}."
 
 
 def assessment_text(entry: Entry) -> tuple[str, str, str | None] | None:
