@@ -8,6 +8,7 @@ real footnotes."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -25,7 +26,15 @@ from posttrack import load_dataset
 from posttrack.dates import parse_date
 from posttrack.model import Dataset
 from posttrack.output import citations
-from posttrack.output.brief import Brief, build_brief, md_text, render_html, render_markdown
+from posttrack.output.brief import (
+    Brief,
+    BriefWriteError,
+    build_brief,
+    md_text,
+    render_html,
+    render_markdown,
+    write_brief,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 TOPICS = ["binding-instrument", "international-law"]
@@ -524,3 +533,46 @@ def test_pandoc_makes_a_docx_with_every_footnote(
         )
         assert f"[{note.number}] {words(text)}" in words("[1] " + notes)
     assert "[^" not in plain  # no footnote left as text
+
+
+# --- writing it to a file (-o) -----------------------------------------------------------
+
+
+def test_write_brief_replaces_the_target_at_once(tmp_path: Path) -> None:
+    target = tmp_path / "brief.md"
+    target.write_text("old", encoding="utf-8")
+    write_brief("new ✓\n", target)
+    assert target.read_bytes() == "new ✓\n".encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]  # no temporary left
+
+
+def test_a_failed_write_leaves_the_target_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "brief.md"
+    target.write_text("old", encoding="utf-8")
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(BriefWriteError, match=r"^cannot write '.*brief\.md': "):
+        write_brief("new", target)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]
+
+
+def test_a_symbolic_link_is_replaced_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "keep.txt"
+    elsewhere.write_text("keep", encoding="utf-8")
+    link = tmp_path / "brief.html"
+    link.symlink_to(elsewhere)
+    write_brief("brief", link)
+    assert elsewhere.read_text(encoding="utf-8") == "keep"
+    assert not link.is_symlink()
+    assert link.read_text(encoding="utf-8") == "brief"
+
+
+def test_a_missing_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(BriefWriteError):
+        write_brief("brief", tmp_path / "missing" / "brief.md")
