@@ -1,22 +1,25 @@
 """Checks across entries: unique ids and topic names, references that resolve,
-levels on their topic's scale, and each position's date against its source's."""
+levels on their topic's scale, and each position's date against its source's.
+Each problem is placed at the value it is about, and an unknown id names the
+one it most likely meant."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from posttrack.dataset.validate import UNSET, Validator, visible
+from posttrack.dataset.suggest import did_you_mean
+from posttrack.dataset.validate import POSITION, UNSET, Shape, Validator, visible
 from posttrack.dates import Date
 from posttrack.model import Position, Source, Topic
 from posttrack.quotes.normalize import topic_key
 
 
-def unique_ids(v: Validator, items: list[Any], what: str) -> dict[str, Any]:
+def unique_ids(v: Validator, shape: Shape, items: list[Any], what: str) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for item in items:
         if item.id in seen:
             v.problem(
-                (item.line, 0),
+                v.mark(shape, item.line, "id"),
                 f"duplicate {what} id '{item.id}' (first at line {seen[item.id].line})",
             )
         else:
@@ -46,51 +49,68 @@ def _unique_names(v: Validator, topics: dict[str, Topic]) -> None:
 def cross_check(
     v: Validator, sources: dict[str, Source], topics: dict[str, Topic], positions: list[Position]
 ) -> list[Position]:
+    """The positions whose topic and source exist, each dated (a position without
+    its own date takes its source's); every problem across entries reported."""
     _unique_names(v, topics)
     resolved = []
     for position in positions:
-        at = (position.line, 0)
+
+        def at(*keys: str, line: int = position.line) -> tuple[int, int]:
+            return v.mark(POSITION, line, *keys)
+
         topic = topics.get(position.topic)
         source = sources.get(position.source)
         if topic is None and position.topic not in v.invalid:
-            v.problem(at, f"unknown topic '{position.topic}'; add it under 'topics' or fix the id")
-        if source is None and position.source not in v.invalid:
+            hint = did_you_mean(position.topic, v.names["topic"])
             v.problem(
-                at, f"unknown source '{position.source}'; add it under 'sources' or fix the id"
+                at("topic"),
+                f"unknown topic '{position.topic}'{hint}"
+                if hint
+                else f"unknown topic '{position.topic}'; add it under 'topics' or fix the id",
+            )
+        if source is None and position.source not in v.invalid:
+            hint = did_you_mean(position.source, v.names["source"])
+            v.problem(
+                at("source"),
+                f"unknown source '{position.source}'{hint}"
+                if hint
+                else f"unknown source '{position.source}'; add it under 'sources' or fix the id",
             )
         if topic is not None:
             if topic.scale and position.level is None:
                 v.problem(
-                    at,
+                    at(),
                     f"topic '{topic.id}' has a scale; give the position a 'level' "
                     f"({', '.join(str(s.level) for s in topic.scale)})",
                 )
             elif position.level is not None and topic.level_label(position.level) is None:
                 levels = ", ".join(str(s.level) for s in topic.scale) or "none: it has no scale"
                 v.problem(
-                    at,
+                    at("level"),
                     f"level {position.level} is not on the scale of '{topic.id}' "
                     f"(levels: {levels})",
                 )
         after = position.assessment.after if position.assessment else None
         if after is not None and after not in sources and after not in v.invalid:
+            hint = did_you_mean(after, v.names["source"])
             v.problem(
-                (position.assessment.line, 0) if position.assessment else at,
-                f"unknown source '{after}' in the assessment's 'after'; "
-                "name the source of the position before this one",
+                at("assessment", "after"),
+                f"unknown source '{after}' in the assessment's 'after'"
+                + (hint or "; name the source of the position before this one"),
             )
         if source is None:
             continue
         date = source.issued if position.date is UNSET else position.date
+        dated = at("date") if position.date is not UNSET else at("source")
         if date.start > source.issued.end:
             v.problem(
-                at,
+                dated,
                 f"the position is dated {date} but its source was issued {source.issued}; "
                 "a source cannot report what was not yet said",
             )
         if date.text != source.issued.text and not position.original:
             v.problem(
-                at,
+                dated,
                 f"the position is dated {date}, not {source.issued} like its source; "
                 "name the 'original' document whose date it carries",
             )

@@ -1,15 +1,26 @@
 """Each field of positions.yaml checked as it is built into the model, every
-problem collected with its `path:line:col` instead of stopping at the first."""
+problem collected with its `path:line:col` instead of stopping at the first.
+
+Each kind of entry declares its keys once, below (SOURCE, TOPIC, POSITION, ...):
+which are required, and what each holds. The Validator reads entries by those
+declarations, and schema.py writes the JSON Schema editors use from the same
+ones, so the two cannot disagree on what a key is called or may hold. What only
+the files can tell (a source's text exists, a date is on a topic's scale, a
+passage names a place its document has) is checked by the builders and
+crosscheck.py, and is not in the schema."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from posttrack.dataset.suggest import did_you_mean
 from posttrack.dataset.yamlsafe import Mark, YMap, YSeq
-from posttrack.dates import Date, DateFormatError, parse_date
+from posttrack.dates import DateFormatError, parse_date
 from posttrack.errors import Problem
 from posttrack.model import (
     KINDS,
@@ -26,11 +37,262 @@ from posttrack.model import (
 from posttrack.quotes.normalize import topic_key
 from posttrack.quotes.passages import location_problem
 
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_INT = re.compile(r"-?[0-9]+")  # not \d: it matches every script's digits, and int() reads them
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SHA256_PATTERN = r"[0-9a-f]{64}"
+INT_PATTERN = r"-?[0-9]+"  # not \d: it matches every script's digits, and int() reads them
+# The form of a date the data may hold, as parse_date reads it (which also checks that
+# the month and the day exist): for the schema, which cannot call parse_date
+DATE_PATTERN = r"(?!0000)[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?[?~]?"
+_ID = re.compile(ID_PATTERN)
+_SHA256 = re.compile(SHA256_PATTERN)
+_INT = re.compile(INT_PATTERN)
 
 UNSET = parse_date("0001")  # a position without its own date takes its source's
+
+
+# -- what each entry holds ------------------------------------------------------------
+
+
+class Kind(Enum):
+    """What a key's value is."""
+
+    TEXT = "text"  # any text that is not blank
+    ID = "id"  # lower-case words joined by hyphens
+    DATE = "date"  # YYYY, YYYY-MM or YYYY-MM-DD, then ? or ~
+    CHOICE = "choice"  # one of the field's `choices`
+    WHOLE = "whole number"
+    SHA256 = "sha256"  # 64 lower-case hex digits
+    NAMES = "names"  # a list of texts
+    ENTRIES = "entries"  # a list of mappings, each of the field's `shape`
+    MAPPING = "mapping"  # one mapping of the field's `shape`
+
+
+@dataclass(frozen=True, eq=False)
+class Field:
+    """One key of an entry: what it holds, and for people what it means."""
+
+    key: str
+    kind: Kind
+    about: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    shape: Shape | None = None  # for ENTRIES and MAPPING
+    absent_if_empty: bool = False  # `key:` with no value reads as if the key were not there
+    at_least_one: bool = False  # for ENTRIES: `[]` is not enough
+    refers: str | None = None  # an ID naming a "topic" or a "source"
+
+
+@dataclass(frozen=True, eq=False)
+class Shape:
+    """One kind of entry: its keys, in the order a curator writes them."""
+
+    what: str  # as messages name it: "a source"
+    listing: str  # what each entry of a list of these holds, as messages say it
+    about: str
+    fields: tuple[Field, ...]
+    same_key: tuple[str, str] | None = None  # one key spelled two ways: either, not both
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields if f.required)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+
+def _text(key: str, about: str, *, required: bool = False) -> Field:
+    return Field(key, Kind.TEXT, about, required, absent_if_empty=not required)
+
+
+QUOTE = Shape(
+    "a quote",
+    "text and where",
+    "Words of the position's source, verbatim, and where the document has them.",
+    (
+        _text("text", "The source's words, verbatim ('posttrack check' proves it).", required=True),
+        _text(
+            "where",
+            "Where the document has them, as it numbers them: 'para 18', 'para 5(a)', "
+            "'unnumbered para 3', 'section \"Heading\"'.",
+            required=True,
+        ),
+    ),
+)
+PASSAGE = Shape(
+    "a passage",
+    "where and said_by",
+    "A passage of the source that holds someone else's words or views.",
+    (
+        _text(
+            "where",
+            "The passage: 'para 18', 'paras 29-30', 'unnumbered para 3', "
+            "'unnumbered paras 9-10' or 'section \"Heading\"'.",
+            required=True,
+        ),
+        _text("said_by", "Whose words or view it holds: 'previous GGEs'.", required=True),
+        _text("note", "The curator's note."),
+    ),
+)
+LEVEL = Shape(
+    "a scale level",
+    "a level and its label",
+    "One step of the topic's stance scale; a higher level is stronger.",
+    (
+        Field("level", Kind.WHOLE, "The step's number.", required=True),
+        _text("label", "What the step means.", required=True),
+    ),
+)
+ASSESSMENT = Shape(
+    "an assessment",
+    "kind, after and note",
+    "The curator's reading of the step from the topic's position before this one.",
+    (
+        Field(
+            "kind",
+            Kind.CHOICE,
+            "The kind of step.",
+            required=True,
+            choices=tuple(STEP_KINDS),
+        ),
+        Field(
+            "after",
+            Kind.ID,
+            "The source of the position before this one, when the step was assessed.",
+            required=True,
+            refers="source",
+        ),
+        _text("note", "One line, grounded in both positions' quotes.", required=True),
+    ),
+)
+SOURCE = Shape(
+    "a source",
+    "a source",
+    "A document the dataset quotes.",
+    (
+        Field("id", Kind.ID, "Its id: lower-case words joined by hyphens.", required=True),
+        _text("title", "The document's own title.", required=True),
+        _text("short", "A short title for tables and citations."),
+        Field("issued", Kind.DATE, "When it was issued.", required=True),
+        Field("kind", Kind.CHOICE, "What kind of document it is.", required=True, choices=KINDS),
+        Field(
+            "voice",
+            Kind.CHOICE,
+            "Whose words it holds: the state's own (primary), reported, or an analyst's.",
+            required=True,
+            choices=VOICES,
+        ),
+        _text("author", "Who issued it.", required=True),
+        _text("speaker", "Who spoke, for a statement."),
+        _text("venue", "Where it was said or submitted."),
+        _text("url", "Where it is published."),
+        _text("URL", "Where it is published (the same as 'url')."),
+        _text("symbol", "Its UN document symbol, like A/AC.290/2021/INF/2."),
+        _text(
+            "path",
+            "Its text, relative to the dataset directory: 'sources/<id>.txt'.",
+            required=True,
+        ),
+        Field(
+            "sha256",
+            Kind.SHA256,
+            "The text's SHA-256 as 'sha256sum' prints it; 'posttrack check' verifies it.",
+            absent_if_empty=True,
+        ),
+        _text("note", "The curator's note: how it is dated, what is uncertain."),
+        Field(
+            "passages",
+            Kind.ENTRIES,
+            "Its passages in others' words.",
+            shape=PASSAGE,
+        ),
+    ),
+    same_key=("url", "URL"),
+)
+TOPIC = Shape(
+    "a topic",
+    "a topic",
+    "A subject the positions are grouped by.",
+    (
+        Field("id", Kind.ID, "Its id: lower-case words joined by hyphens.", required=True),
+        _text("title", "Its title.", required=True),
+        _text("description", "What it covers.", required=True),
+        Field(
+            "aliases",
+            Kind.NAMES,
+            "Other names 'show' opens it by.",
+            absent_if_empty=True,
+        ),
+        Field(
+            "scale",
+            Kind.ENTRIES,
+            "Its stance scale, from weakest to strongest.",
+            shape=LEVEL,
+            absent_if_empty=True,
+        ),
+    ),
+)
+POSITION = Shape(
+    "a position",
+    "a position",
+    "What the state said on a topic, as of a date, with its evidence.",
+    (
+        Field("topic", Kind.ID, "The topic's id.", required=True, refers="topic"),
+        Field("source", Kind.ID, "The source's id.", required=True, refers="source"),
+        Field(
+            "date",
+            Kind.DATE,
+            "When it was said, if not when its source was issued (then name the 'original').",
+        ),
+        Field("level", Kind.WHOLE, "Its level on the topic's scale."),
+        _text("stance", "The stance, in the curator's words.", required=True),
+        _text("summary", "A summary, saying only what the quotes show.", required=True),
+        _text("original", "The earlier document whose date the position carries."),
+        _text("note", "The curator's note."),
+        Field(
+            "quotes",
+            Kind.ENTRIES,
+            "Its evidence: one quote or more.",
+            required=True,
+            shape=QUOTE,
+            at_least_one=True,
+        ),
+        Field("assessment", Kind.MAPPING, ASSESSMENT.about, shape=ASSESSMENT),
+    ),
+)
+META = Shape(
+    "'dataset'",
+    "title, state, edition",
+    "What the dataset is.",
+    (
+        _text("title", "The dataset's title.", required=True),
+        _text("state", "The state whose positions it tracks."),
+        _text("edition", 'Its edition, quoted: "2026.2".'),
+        _text("description", "What it covers, and what it does not."),
+        _text("note", "The curator's note."),
+    ),
+)
+DATASET = Shape(
+    "the dataset",
+    "the dataset",
+    "A posttrack dataset: a state's stated positions, topic by topic, with verbatim quotes.",
+    (
+        Field("dataset", Kind.MAPPING, META.about, shape=META, absent_if_empty=True),
+        Field("sources", Kind.ENTRIES, "The documents quoted.", required=True, shape=SOURCE),
+        Field("topics", Kind.ENTRIES, "The topics.", required=True, shape=TOPIC),
+        Field(
+            "positions",
+            Kind.ENTRIES,
+            "The positions, each proved by quotes.",
+            required=True,
+            shape=POSITION,
+        ),
+    ),
+)
+SHAPES = (DATASET, META, SOURCE, PASSAGE, TOPIC, LEVEL, POSITION, QUOTE, ASSESSMENT)
+
+
+# -- reading entries by their declarations -----------------------------------------------
 
 
 class Validator:
@@ -45,117 +307,163 @@ class Validator:
         self.invalid: set[str] = set()
         # where each topic's title and aliases are written, by (topic line, name)
         self.name_marks: dict[tuple[int, str], Mark] = {}
+        # the names a reference may mean, by what it refers to: key -> id (see suggest.py)
+        self.names: dict[str, dict[str, str]] = {"topic": {}, "source": {}}
+        # each top-level entry as written, by (what, line): where its keys and values are
+        self.written: dict[tuple[str, int], YMap] = {}
+        self._builders: dict[Shape, Callable[[YMap], Any]] = {
+            META: self.meta,
+            SOURCE: self.source,
+            PASSAGE: self.passage,
+            TOPIC: self.topic,
+            LEVEL: self.level,
+            POSITION: self.position,
+            QUOTE: self.quote,
+            ASSESSMENT: self.assessment,
+        }
 
     def problem(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(self.path, mark[0], mark[1], message))
 
-    # -- fields ---------------------------------------------------------------
+    def mark(self, what: Shape, line: int, *keys: str) -> Mark:
+        """Where a key's value is written in the entry of `what` at `line` (keys
+        name a path into nested mappings), else where the entry starts."""
+        entry = self.written.get((what.what, line))
+        if entry is None:
+            return (line, 0)
+        for key in keys[:-1]:
+            inner = entry.get(key)
+            if not isinstance(inner, YMap):
+                return entry.mark
+            entry = inner
+        return entry.value_marks.get(keys[-1], entry.mark) if keys else entry.mark
 
-    def keys(
-        self, entry: YMap, what: str, required: tuple[str, ...], optional: tuple[str, ...]
-    ) -> bool:
+    def keys(self, entry: YMap, shape: Shape) -> bool:
+        """Report unknown and missing keys; False when a required one is missing (an
+        unknown key is reported, but the entry is still built from the keys it knows)."""
         ok = True
         for key in entry:
-            if key not in required and key not in optional:
-                allowed = ", ".join((*required, *optional))
+            if key not in shape.keys:
+                allowed = ", ".join(k for k in shape.keys if k != "URL")
                 self.problem(
-                    entry.key_marks[key], f"unknown key '{key}' in {what}; expected {allowed}"
+                    entry.key_marks[key], f"unknown key '{key}' in {shape.what}; expected {allowed}"
                 )
-        for key in required:
+        for key in shape.required:
             if key not in entry:
-                self.problem(entry.mark, f"{what} has no '{key}'")
+                self.problem(entry.mark, f"{shape.what} has no '{key}'")
                 ok = False
         return ok
 
-    def text(self, entry: YMap, key: str, *, optional: bool = False) -> str | None:
-        value = entry.get(key)
+    def read(self, entry: YMap, shape: Shape) -> tuple[dict[str, Any], bool]:
+        """Each declared key's value (None where absent or invalid, every problem
+        reported), and whether all of them are valid."""
+        ok = self.keys(entry, shape)
+        values: dict[str, Any] = {}
+        for field in shape.fields:
+            if field.key in entry:
+                values[field.key], valid = self.value(entry, field)
+                ok = ok and valid
+        if shape.same_key is not None and all(k in entry for k in shape.same_key):
+            first, second = shape.same_key
+            later = max(entry.key_marks[first], entry.key_marks[second])
+            self.problem(later, f"'{first}' and '{second}' are the same key; keep one")
+        return values, ok
+
+    def value(self, entry: YMap, field: Field) -> tuple[Any, bool]:
+        """One key's value as its declaration says, and whether it is valid."""
+        key, value, mark = field.key, entry[field.key], entry.value_marks[field.key]
+        kind = field.kind
         if value is None:
-            if not optional and key in entry:
-                self.problem(entry.value_marks[key], f"'{key}' is empty; give it a value")
-            return None
+            if field.absent_if_empty:
+                return None, True
+            self.problem(mark, _empty(field))
+            return None, False
+        if kind is Kind.WHOLE:
+            if not isinstance(value, str) or not _INT.fullmatch(value):
+                self.problem(mark, f"'{key}' must be a whole number")
+                return None, False
+            return int(value), True
+        if kind is Kind.NAMES:
+            return self.strings(value, key, mark)
+        if kind is Kind.ENTRIES:
+            return self.entries(value, field, mark)
+        if kind is Kind.MAPPING:
+            return self.mapping(value, field, mark)
         if not isinstance(value, str):
-            self.problem(entry.value_marks[key], f"'{key}' must be text, not a {_kind(value)}")
-            return None
+            self.problem(mark, f"'{key}' must be text, not a {_kind(value)}")
+            return None, False
         if not value.strip():
-            self.problem(entry.value_marks[key], f"'{key}' is blank; give it a value")
-            return None
-        return value
+            self.problem(mark, f"'{key}' is blank; give it a value")
+            return None, False
+        why = _wrong_text(value, field)
+        if kind is Kind.ID and why is not None and field.refers is not None:
+            why += did_you_mean(value, self.names[field.refers])
+        if kind is Kind.DATE and why is None:
+            try:
+                return parse_date(value), True
+            except DateFormatError as error:
+                why = str(error)
+        if why is not None:
+            self.problem(mark, why)
+            return None, False
+        return value, True
 
-    def ident(self, entry: YMap, key: str) -> str | None:
-        value = self.text(entry, key)
-        if value is not None and not _ID.fullmatch(value):
-            self.problem(
-                entry.value_marks[key],
-                f"'{value}' is not a valid id; use lower-case "
-                "words joined by hyphens, like 'binding-instrument'",
-            )
-            return None
-        return value
-
-    def date(self, entry: YMap, key: str) -> Date | None:
-        value = self.text(entry, key)
-        if value is None:
-            return None
-        try:
-            return parse_date(value)
-        except DateFormatError as error:
-            self.problem(entry.value_marks[key], str(error))
-            return None
-
-    def choice(self, entry: YMap, key: str, choices: tuple[str, ...]) -> str | None:
-        value = self.text(entry, key)
-        if value is not None and value not in choices:
-            self.problem(
-                entry.value_marks[key],
-                f"'{key}' is '{value}'; expected one of " + ", ".join(choices),
-            )
-            return None
-        return value
-
-    def integer(self, entry: YMap, key: str) -> int | None:
-        value = entry.get(key)
-        if value is None:
-            if key in entry:
-                self.problem(entry.value_marks[key], f"'{key}' is empty; give it a whole number")
-            return None
-        if not isinstance(value, str) or not _INT.fullmatch(value):
-            self.problem(entry.value_marks[key], f"'{key}' must be a whole number")
-            return None
-        return int(value)
-
-    def seq(self, parent: YMap, key: str, *, optional: bool = False) -> YSeq | None:
-        value = parent.get(key)
-        if value is None:
-            if not optional:
-                mark = parent.value_marks.get(key, parent.mark)
-                self.problem(mark, f"'{key}' must be a list with at least one entry")
-            return None
+    def strings(self, value: Any, key: str, mark: Mark) -> tuple[list[tuple[str, Mark]], bool]:
         if not isinstance(value, YSeq):
-            self.problem(parent.value_marks[key], f"'{key}' must be a list, not a {_kind(value)}")
-            return None
-        return value
+            self.problem(mark, f"'{key}' must be a list, not a {_kind(value)}")
+            return [], False
+        found, ok = [], True
+        for item, at in zip(value, value.item_marks, strict=True):
+            if isinstance(item, str):
+                found.append((item, at))
+            else:
+                self.problem(at, f"each entry of '{key}' must be text, not a {_kind(item)}")
+                ok = False
+        return found, ok
 
-    def entries(self, parent: YMap, key: str, what: str, build: Callable[[YMap], Any]) -> list[Any]:
-        items = self.seq(parent, key)
-        built = []
-        for item, mark in zip(items or (), (items.item_marks if items else ()), strict=True):
+    def entries(self, value: Any, field: Field, mark: Mark) -> tuple[list[Any], bool]:
+        """Each entry of a list built by its shape's builder; valid when every one is."""
+        key, shape = field.key, field.shape
+        assert shape is not None  # every ENTRIES field declares its shape
+        if not isinstance(value, YSeq):
+            self.problem(mark, f"'{key}' must be a list, not a {_kind(value)}")
+            return [], False
+        if field.at_least_one and not value:
+            self.problem(mark, f"'{key}' must be a list with at least one entry")
+            return [], False
+        build = self._builders[shape]
+        built, ok = [], True
+        for item, at in zip(value, value.item_marks, strict=True):
             if not isinstance(item, YMap):
                 self.problem(
-                    mark, f"each entry of '{key}' must be a mapping ({what}), not a {_kind(item)}"
+                    at,
+                    f"each entry of '{key}' must be a mapping ({shape.listing}), not a "
+                    f"{_kind(item)}",
                 )
+                ok = False
                 continue
-            value = build(item)
-            if value is not None:
-                built.append(value)
-            elif isinstance(item.get("id"), str):
+            made = build(item)
+            if made is not None:
+                built.append(made)
+                continue
+            ok = False
+            if isinstance(item.get("id"), str):
                 self.invalid.add(item["id"])
-        return built
+        return built, ok
 
-    def source_file(self, entry: YMap) -> Path | None:
-        written = self.text(entry, "path")
-        if written is None:
-            return None
-        mark = entry.value_marks["path"]
+    def mapping(self, value: Any, field: Field, mark: Mark) -> tuple[Any, bool]:
+        shape = field.shape
+        assert shape is not None  # every MAPPING field declares its shape
+        if not isinstance(value, YMap):
+            self.problem(
+                mark,
+                f"'{field.key}' must be a mapping ({', '.join(shape.keys)}), not a {_kind(value)}",
+            )
+            return None, False
+        made = self._builders[shape](value)
+        return made, made is not None
+
+    def source_file(self, written: str, mark: Mark) -> Path | None:
         candidate = Path(written)
         if candidate.is_absolute():
             self.problem(
@@ -184,99 +492,45 @@ class Validator:
 
     # -- entries --------------------------------------------------------------
 
+    def meta(self, entry: YMap) -> dict[str, Any] | None:
+        values, ok = self.read(entry, META)
+        return values if ok else None
+
     def source(self, entry: YMap) -> Source | None:
-        required = ("id", "title", "issued", "kind", "voice", "author", "path")
-        optional = (
-            "short",
-            "speaker",
-            "venue",
-            "URL",
-            "url",
-            "symbol",
-            "sha256",
-            "note",
-            "passages",
-        )
-        complete = self.keys(entry, "a source", required, optional)
-        values = (
-            self.ident(entry, "id"),
-            self.text(entry, "title"),
-            self.date(entry, "issued"),
-            self.choice(entry, "kind", KINDS),
-            self.choice(entry, "voice", VOICES),
-            self.text(entry, "author"),
-            self.source_file(entry),
-        )
-        short = self.text(entry, "short", optional=True)
-        speaker = self.text(entry, "speaker", optional=True)
-        venue = self.text(entry, "venue", optional=True)
-        url = self.text(entry, "URL", optional=True)
-        if "url" in entry:  # every other key is lower case, so this one is accepted so too
-            if "URL" in entry:
-                self.problem(entry.key_marks["url"], "'url' and 'URL' are the same key; keep one")
-            url = self.text(entry, "url", optional=True)
-        symbol = self.text(entry, "symbol", optional=True)
-        digest = self.text(entry, "sha256", optional=True)
-        if digest is not None and not _SHA256.fullmatch(digest):
-            self.problem(
-                entry.value_marks["sha256"],
-                "'sha256' must be the 64 lower-case hex digits of the text's SHA-256 "
-                "(sha256sum FILE prints them)",
-            )
-            digest = None
-            complete = False
-        note = self.text(entry, "note", optional=True)
-        passages = self.passages(entry)
-        ident, title, issued, kind, voice, author, file = values
-        if (
-            not complete
-            or ident is None
-            or title is None
-            or issued is None
-            or kind is None
-            or voice is None
-            or author is None
-            or file is None
-            or passages is None
-        ):
+        self.written[(SOURCE.what, entry.mark[0])] = entry
+        values, ok = self.read(entry, SOURCE)
+        if isinstance(values.get("id"), str):
+            self.names["source"].setdefault(topic_key(values["id"]), values["id"])
+        file = None
+        if values.get("path") is not None:
+            file = self.source_file(values["path"], entry.value_marks["path"])
+        passages = self.passages(values.get("passages") or [])
+        if not ok or file is None or passages is None:
             return None
+        title = values["title"]
         return Source(
-            id=ident,
+            id=values["id"],
             title=title,
-            short=short or title,
-            issued=issued,
-            kind=kind,
-            voice=voice,
-            author=author,
-            speaker=speaker,
-            venue=venue or "",
-            url=url,
-            path=entry["path"],
+            short=values.get("short") or title,
+            issued=values["issued"],
+            kind=values["kind"],
+            voice=values["voice"],
+            author=values["author"],
+            speaker=values.get("speaker"),
+            venue=values.get("venue") or "",
+            url=values.get("url") or values.get("URL"),
+            path=values["path"],
             file=file,
-            note=note,
+            note=values.get("note"),
             line=entry.mark[0],
             passages=passages,
-            symbol=symbol,
-            sha256=digest,
+            symbol=values.get("symbol"),
+            sha256=values.get("sha256"),
         )
 
-    def passages(self, entry: YMap) -> tuple[Passage, ...] | None:
-        """The source's passages in others' words (none when it marks none); None
-        when one is invalid, so that the source is not half-built."""
-        if entry.get("passages") is None:
-            if "passages" in entry:
-                self.problem(
-                    entry.value_marks["passages"],
-                    "'passages' is empty; list the passages or remove the key",
-                )
-                return None
-            return ()
-        items = self.seq(entry, "passages")
-        if items is None:
-            return None
-        built = self.entries(entry, "passages", "where and said_by", self.passage)
-        if len(built) != len(items):
-            return None
+    def passages(self, built: list[Passage]) -> tuple[Passage, ...] | None:
+        """The source's passages (none when it marks none); None when one is marked
+        twice, so that the source is not half-built."""
         first: dict[str, Passage] = {}
         for passage in built:
             seen = first.setdefault(passage.where, passage)
@@ -290,129 +544,124 @@ class Validator:
         return tuple(built)
 
     def passage(self, entry: YMap) -> Passage | None:
-        complete = self.keys(entry, "a passage", ("where", "said_by"), ("note",))
-        where, said_by = self.text(entry, "where"), self.text(entry, "said_by")
-        note = self.text(entry, "note", optional=True)
+        values, ok = self.read(entry, PASSAGE)
+        where = values.get("where")
         if where is not None and (why := location_problem(where)) is not None:
             self.problem(entry.value_marks["where"], why)
-            where = None
-        if not complete or where is None or said_by is None:
+            ok = False
+        if not ok:
             return None
         line, column = entry.value_marks["where"]
-        return Passage(where, said_by, note, line, column)
+        return Passage(values["where"], values["said_by"], values.get("note"), line, column)
 
     def level(self, entry: YMap) -> Level | None:
-        complete = self.keys(entry, "a scale level", ("level", "label"), ())
-        number, label = self.integer(entry, "level"), self.text(entry, "label")
-        if not complete or number is None or label is None:
-            return None
-        return Level(number, label)
+        values, ok = self.read(entry, LEVEL)
+        return Level(values["level"], values["label"]) if ok else None
 
     def topic(self, entry: YMap) -> Topic | None:
-        complete = self.keys(entry, "a topic", ("id", "title", "description"), ("aliases", "scale"))
-        ident, title = self.ident(entry, "id"), self.text(entry, "title")
-        description = self.text(entry, "description")
+        self.written[(TOPIC.what, entry.mark[0])] = entry
+        values, ok = self.read(entry, TOPIC)
         aliases: list[str] = []
-        for alias, mark in self.strings(entry, "aliases"):
+        for alias, mark in values.get("aliases") or ():
             if topic_key(alias):
                 aliases.append(alias)
                 self.name_marks[(entry.mark[0], alias)] = mark
             else:  # nothing a user could type: only spaces, dashes or invisible characters
                 self.problem(mark, f"the alias '{visible(alias)}' is blank; write a name")
-        scale: list[Level] = []
-        if entry.get("scale") is not None:
-            scale = self.entries(entry, "scale", "a level and its label", self.level)
-            numbers = [step.level for step in scale]
-            if numbers != sorted(set(numbers)):
-                self.problem(
-                    entry.value_marks["scale"],
-                    "scale levels must be distinct and listed from weakest to strongest",
-                )
-        if not complete or ident is None or title is None or description is None:
+                ok = False
+        scale: list[Level] = values.get("scale") or []
+        numbers = [step.level for step in scale]
+        if numbers != sorted(set(numbers)):
+            self.problem(
+                entry.value_marks["scale"],
+                "scale levels must be distinct and listed from weakest to strongest",
+            )
+            ok = False
+        ident = values.get("id")
+        if ident is not None:
+            names = self.names["topic"]
+            for name in (ident, values.get("title") or "", *aliases):
+                if key := topic_key(name):
+                    names.setdefault(key, ident)
+        if not ok or ident is None:
             return None
-        self.name_marks.setdefault((entry.mark[0], title), entry.value_marks["title"])
+        self.name_marks.setdefault((entry.mark[0], values["title"]), entry.value_marks["title"])
         self.name_marks.setdefault((entry.mark[0], ident), entry.value_marks["id"])
-        return Topic(ident, title, description, tuple(aliases), tuple(scale), entry.mark[0])
-
-    def strings(self, entry: YMap, key: str) -> list[tuple[str, Mark]]:
-        items = self.seq(entry, key, optional=True)
-        found = []
-        for item, mark in zip(items or (), (items.item_marks if items else ()), strict=True):
-            if isinstance(item, str):
-                found.append((item, mark))
-            else:
-                self.problem(mark, f"each entry of '{key}' must be text, not a {_kind(item)}")
-        return found
+        return Topic(
+            ident,
+            values["title"],
+            values["description"],
+            tuple(aliases),
+            tuple(scale),
+            entry.mark[0],
+        )
 
     def quote(self, entry: YMap) -> Quote | None:
-        complete = self.keys(entry, "a quote", ("text", "where"), ())
-        text, where = self.text(entry, "text"), self.text(entry, "where")
-        if not complete or text is None or where is None:
+        values, ok = self.read(entry, QUOTE)
+        if not ok:
             return None
         line, column = entry.value_marks["text"]
-        return Quote(text.strip(), where, line, column)
+        return Quote(values["text"].strip(), values["where"], line, column)
 
     def position(self, entry: YMap) -> Position | None:
-        required = ("topic", "source", "stance", "summary", "quotes")
-        optional = ("date", "level", "original", "note", "assessment")
-        complete = self.keys(entry, "a position", required, optional)
-        topic, source = self.ident(entry, "topic"), self.ident(entry, "source")
-        date = self.date(entry, "date") if "date" in entry else None
-        stance, summary = self.text(entry, "stance"), self.text(entry, "summary")
-        level = self.integer(entry, "level")
-        original = self.text(entry, "original", optional=True)
-        note = self.text(entry, "note", optional=True)
-        quotes = self.entries(entry, "quotes", "text and where", self.quote)
-        assessment, assessed = self.assessment(entry)
-        if (
-            not complete
-            or not assessed
-            or topic is None
-            or source is None
-            or stance is None
-            or summary is None
-            or not quotes
-        ):
+        self.written[(POSITION.what, entry.mark[0])] = entry
+        values, ok = self.read(entry, POSITION)
+        if not ok:
             return None
         # the date is checked against the source once sources are known
         return Position(
-            topic,
-            source,
-            date or UNSET,
-            stance,
-            summary,
-            tuple(quotes),
-            level,
-            original,
-            note,
+            values["topic"],
+            values["source"],
+            values.get("date") or UNSET,
+            values["stance"],
+            values["summary"],
+            tuple(values["quotes"]),
+            values.get("level"),
+            values.get("original"),
+            values.get("note"),
             entry.mark[0],
-            assessment,
+            values.get("assessment"),
         )
 
-    def assessment(self, entry: YMap) -> tuple[Assessment | None, bool]:
-        """The position's assessment (None when it has none), and whether it is valid."""
-        value = entry.get("assessment")
-        if value is None:
-            if "assessment" in entry:
-                self.problem(
-                    entry.value_marks["assessment"],
-                    "'assessment' is empty; give its kind, after and note, or remove it",
-                )
-                return None, False
-            return None, True
-        if not isinstance(value, YMap):
-            self.problem(
-                entry.value_marks["assessment"],
-                f"'assessment' must be a mapping (kind, after, note), not a {_kind(value)}",
-            )
-            return None, False
-        complete = self.keys(value, "an assessment", ("kind", "after", "note"), ())
-        kind = self.choice(value, "kind", tuple(STEP_KINDS))
-        after, note = self.ident(value, "after"), self.text(value, "note")
-        if not complete or kind is None or after is None or note is None:
-            return None, False
-        line, column = value.value_marks["kind"]
-        return Assessment(kind, after, note.strip(), line, column), True
+    def assessment(self, entry: YMap) -> Assessment | None:
+        values, ok = self.read(entry, ASSESSMENT)
+        if not ok:
+            return None
+        line, column = entry.value_marks["kind"]
+        return Assessment(values["kind"], values["after"], values["note"].strip(), line, column)
+
+
+def _empty(field: Field) -> str:
+    """What to write when a key has no value."""
+    key = field.key
+    if field.kind is Kind.WHOLE:
+        return f"'{key}' is empty; give it a whole number"
+    if field.kind is Kind.MAPPING and field.shape is not None:
+        return f"'{key}' is empty; give its {field.shape.listing}, or remove it"
+    if field.kind is Kind.ENTRIES and field.at_least_one:
+        return f"'{key}' must be a list with at least one entry"
+    if field.kind in (Kind.ENTRIES, Kind.NAMES):
+        if field.required:
+            return f"'{key}' is empty; list the {key}, or write [] for none"
+        return f"'{key}' is empty; list the {key} or remove the key"
+    return f"'{key}' is empty; give it a value"
+
+
+def _wrong_text(value: str, field: Field) -> str | None:
+    """Why a text is not what its field holds, or None when it is (dates: by form)."""
+    if field.kind is Kind.ID and not _ID.fullmatch(value):
+        return (
+            f"'{value}' is not a valid id; use lower-case "
+            "words joined by hyphens, like 'binding-instrument'"
+        )
+    if field.kind is Kind.CHOICE and value not in field.choices:
+        return f"'{field.key}' is '{value}'; expected one of " + ", ".join(field.choices)
+    if field.kind is Kind.SHA256 and not _SHA256.fullmatch(value):
+        return (
+            f"'{field.key}' must be the 64 lower-case hex digits of the text's SHA-256 "
+            "(sha256sum FILE prints them)"
+        )
+    return None
 
 
 def _kind(value: Any) -> str:
