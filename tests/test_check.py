@@ -19,7 +19,7 @@ Cli = Callable[..., Result]
 def test_shipped_dataset_passes_check(cli: Cli) -> None:
     result = cli("check", "--data", str(SHIPPED))
     assert (result.code, result.out) == (0, "")
-    assert result.err.startswith("check: 52 positions, ")
+    assert result.err.startswith("check: 61 positions, 159 quotes, ")
     assert result.err.endswith("every quote found in its source\n")
 
 

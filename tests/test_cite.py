@@ -204,7 +204,8 @@ def test_a_match_carries_everything_a_citation_needs(cli: Cli) -> None:
         {
             "topic": "binding-instrument",
             "date": "2021-12-13",
-            "stance": "A legally binding international instrument is essential",
+            "stance": "Shares the view that a legally binding international instrument tailored "
+            "to ICTs is essential, promoted within the UN by consensus",
         }
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 
 import pytest
@@ -101,25 +102,50 @@ def test_well_over_forty_positions_each_with_a_located_quote(shipped: Dataset) -
 
 
 def test_positions_from_the_analyst_name_what_they_report(shipped: Dataset) -> None:
+    """Every ISSI position says which document it reports, or that the brief names
+    none; a position carries another date than the brief's only with a footnote."""
     for position in shipped.positions:
-        if position.source == "2023-10-11-issi-brief":
-            assert position.original, position.stance
+        if position.source != "2023-10-11-issi-brief":
+            continue
+        assert position.original, position.stance
+        if position.date.text != "2023-10-11":
+            assert "footnote" in (position.note or "") + position.original, position.stance
+
+
+def test_every_step_is_assessed_and_current(shipped: Dataset) -> None:
+    for topic in shipped.topics:
+        history = shipped.positions_for(topic)
+        assert history[0].assessment is None, topic
+        for before, after in itertools.pairwise(history):
+            assert after.assessment is not None, (topic, after.date)
+            assert after.assessment.after == before.source, (topic, after.date)
+            assert after.assessment.note.strip(), (topic, after.date)
+
+
+def test_the_coverage_is_stated(shipped: Dataset) -> None:
+    assert "2022" in shipped.description
+    assert shipped.edition == "2026.2"
 
 
 def test_the_binding_instrument_story(shipped: Dataset) -> None:
+    """2020 already asked for legally binding instruments; the pre-draft inputs hedged;
+    2021 returned to it; the analyst's account adds detail; 2024 broadened the ask."""
     history = shipped.positions_for("binding-instrument")
     story = [(p.source, p.date.text, p.level) for p in history]
     assert story == [
-        ("2020-oewg-working-paper", "2020?", 1),
+        ("2020-oewg-working-paper", "2020?", 3),
         ("2020-oewg-predraft-inputs", "2020", 1),
-        ("2021-12-13-akram-oewg-statement", "2021-12-13", 2),
-        ("2023-10-11-issi-brief", "2023-03-03?", 3),
+        ("2021-12-13-akram-oewg-statement", "2021-12-13", 3),
+        ("2023-10-11-issi-brief", "2023-10-11", 3),
         ("2024-07-11-jadoon-unidir-press-release", "2024-07-11", 4),
     ]
+    steps = [p.assessment.kind if p.assessment else None for p in history]
+    assert steps == [None, "softening", "escalation", "elaboration", "broadening"]
     quotes = {p.source: " ".join(q.text for q in p.quotes) for p in history}
-    assert "binding rules" in quotes["2020-oewg-working-paper"]
+    assert "legally binding international instruments" in quotes["2020-oewg-working-paper"]
     assert "politically or legally binding" in quotes["2020-oewg-working-paper"]
     assert "legally and/or politically binding instrument(s)" in quotes["2020-oewg-predraft-inputs"]
+    assert "continue to consider, as appropriate" in quotes["2020-oewg-predraft-inputs"]
     assert "legally binding international instrument" in quotes["2021-12-13-akram-oewg-statement"]
     assert "enforcement, verification, and accountability" in quotes["2023-10-11-issi-brief"]
     assert (
@@ -127,7 +153,15 @@ def test_the_binding_instrument_story(shipped: Dataset) -> None:
         in quotes["2024-07-11-jadoon-unidir-press-release"]
     )
     assert history[3].original
-    assert "3 March 2023" in history[3].original
+    assert history[3].original.startswith("Not named")
+
+
+def test_the_national_interpretation_reversal_is_captured(shipped: Dataset) -> None:
+    history = shipped.positions_for("national-position")
+    first = " ".join(q.text for q in history[0].quotes)
+    assert "States should refrain from interpreting the applicable international law" in first
+    kinds = [p.assessment.kind if p.assessment else None for p in history]
+    assert kinds[:2] == [None, "reversal"]
 
 
 # -- whose words: the passages the sources mark as others' ------------------------------

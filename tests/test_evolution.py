@@ -39,22 +39,41 @@ def test_show_tells_the_binding_instrument_story(cli: Cli) -> None:
     assert document["schema_version"] == 1
     assert document["topic"]["id"] == "binding-instrument"
     entries = document["entries"]
-    assert [(e["date"], e["level"], e["shift"]) for e in entries] == [
-        ("2020?", 1, "first"),
-        ("2020", 1, "same"),
-        ("2021-12-13", 2, "stronger"),
-        ("2023-03-03?", 3, "stronger"),
-        ("2024-07-11", 4, "stronger"),
+    # 2020 already asked for legally binding instruments; the pre-draft inputs hedged;
+    # 2021 came back to it; the analyst's 2023 account adds detail; 2024 broadened it
+    assert [
+        (e["date"], e["level"], e["shift"], (e["assessment"] or {}).get("kind")) for e in entries
+    ] == [
+        ("2020?", 3, "first", None),
+        ("2020", 1, "weaker", "softening"),
+        ("2021-12-13", 3, "stronger", "escalation"),
+        ("2023-10-11", 3, "same", "elaboration"),
+        ("2024-07-11", 4, "stronger", "broadening"),
     ]
     assert all(set(e) >= ENTRY_KEYS for e in entries)
-    assert all({"text", "where", "line"} == set(q) for e in entries for q in e["quotes"])
-    assert entries[3]["voice"] == "secondary"
-    assert entries[0]["quotes"][0] == {
-        "text": "There is a need for the United Nations to adopt binding rules for responsible "
-        "State behaviour in relation to the use of ICTs.",
-        "where": "para 5(a)",
-        "line": 14,
-    }
+    assert all(
+        {"text", "where", "line", "said_by", "citation"} == set(q)
+        for e in entries
+        for q in e["quotes"]
+    )
+    assert [e["voice"] for e in entries] == [
+        "primary",
+        "primary",
+        "primary",
+        "secondary",
+        "reported",
+    ]
+    first = " ".join(q["text"] for q in entries[0]["quotes"])
+    assert "the need for legally binding international instruments" in first
+    hedge = " ".join(q["text"] for q in entries[1]["quotes"])
+    assert "continue to consider, as appropriate" in hedge
+    last = " ".join(q["text"] for q in entries[4]["quotes"])
+    assert "legally-binding comprehensive framework" in last
+    assert "objective debate under the auspices of the UN" in entries[4]["assessment"]["note"]
+    quote = next(q for q in entries[0]["quotes"] if q["where"] == "para 24")
+    assert quote["line"] == 48
+    assert quote["said_by"] == "Pakistan"
+    assert quote["citation"].endswith("[2020?], para. 24.")
 
 
 @pytest.mark.usefixtures("shipped")
@@ -63,12 +82,14 @@ def test_show_on_a_terminal_marks_strength_voice_and_uncertainty(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "240")  # so that no phrase below is wrapped
     out = cli("show", "binding-instrument", "-f", "table").out
-    assert out.index("○ first") < out.index("= same") < out.index("▲ stronger  ■■□□ 2/4")
+    assert out.index("○ first") < out.index("▼ weaker") < out.index("▲ stronger  ■■■□ 3/4")
     assert "■■■■ 4/4" in out
     assert "secondary: an analyst's account, not Pakistan's own words" in out
     assert "reported: Pakistan's own office reporting the speaker's words" in out
-    assert "reporting: Pakistan's Position on the Application of International Law" in out
-    assert "2023-03-03? ● ▲ stronger" in out
+    assert "reporting: Not named: the brief gives this paragraph no footnote" in out
+    assert "2023-10-11 ● = same" in out
+    assert "step: softening · " in out
+    assert "step: broadening · " in out
     assert "? uncertain date" in out
     assert "para 11(i)(a), line 61" in out
     assert "“" not in cli("show", "binding-instrument", "-f", "table", "--no-quotes").out
@@ -80,14 +101,34 @@ def test_diff_2020_2024_shows_binding_instrument_stronger_with_its_evidence(cli:
     assert (document["from"], document["to"]) == ("2020", "2024")
     assert all(set(c) >= CHANGE_KEYS for c in document["changes"])
     binding = next(c for c in document["changes"] if c["topic"] == "binding-instrument")
-    assert binding["change"] == "stronger"
+    assert (binding["change"], binding["reading"]) == ("stronger", "stronger")
+    assert [(s["date"], s["kind"]) for s in binding["steps"]] == [
+        ("2021-12-13", "escalation"),
+        ("2023-10-11", "elaboration"),
+        ("2024-07-11", "broadening"),
+    ]
     assert binding["carried_forward"] is False
     before = " ".join(q["text"] for q in binding["from"]["quotes"])
     after = " ".join(q["text"] for q in binding["to"]["quotes"])
     assert "legally and/or politically binding instrument(s)" in before
     assert "legally-binding comprehensive framework" in after
     inserted = " ".join(op["text"] for op in binding["stance_diff"] if op["op"] == "insert")
-    assert "comprehensive, legally-binding framework under the UN" in inserted
+    assert "legally-binding comprehensive framework" in inserted
+
+
+@pytest.mark.usefixtures("shipped")
+def test_no_row_of_diff_2020_2024_says_a_bare_changed(cli: Cli) -> None:
+    document = json.loads(cli("diff", "2020", "2024", "-f", "json").out)
+    readings = [c["reading"] for c in document["changes"]]
+    assert "changed" not in readings
+    assert all(s["kind"] and s["current"] for c in document["changes"] for s in c["steps"])
+    assert document["summary"].startswith(f"{len(readings)} topics: ")
+    assert "national-position" in {c["topic"] for c in document["changes"]}
+    reversal = next(c for c in document["changes"] if c["topic"] == "national-position")
+    assert reversal["reading"] == "reversal"
+    table = cli("diff", "2020", "2024", "-f", "table").out
+    assert " changed " not in table
+    assert document["summary"] in " ".join(table.split())
 
 
 @pytest.mark.usefixtures("shipped")
@@ -198,8 +239,8 @@ def test_diff_every_format(cli: Cli, fmt: str) -> None:
         (("show", "bindng"), None),  # a typo resolves
         (("show", "n", "--since", "2020-13"), "--since: '2020-13' has no month 13"),
         (("show", "binding", "--until", "soon"), "--until: 'soon' is not a date"),
-        (("diff", "2020-02-30", "2021"), "A: '2020-02-30' does not exist"),
-        (("diff", "2020", "last year"), "B: 'last year' is not a date"),
+        (("diff", "2020-02-30", "2021"), "DATE_A: '2020-02-30' does not exist"),
+        (("diff", "2020", "last year"), "DATE_B: 'last year' is not a date"),
         (("diff", "2020", "2021", "-t", "law-ish-thing"), "unknown topic 'law-ish-thing'"),
     ],
 )
@@ -220,7 +261,8 @@ def test_ambiguous_topic_lists_the_candidates(cli: Cli) -> None:
     result = cli("show", "law")
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        "posttrack: error: topic 'law' is ambiguous; did you mean 'ihl' or 'international-law'?\n"
+        "posttrack: error: topic 'law' is ambiguous; "
+        "did you mean 'ihl', 'international-law' or 'national-position'?\n"
     )
 
 

@@ -35,6 +35,8 @@ FIELDS = [
     "original",
     "note",
 ]
+# added since the first release: whose words, a ready citation, the curator's step
+ADDED = ["source_short", "said_by", "citation", "assessment", "assessment_note"]
 
 
 def test_by_position_json_has_every_position_with_its_quotes(cli: Cli) -> None:
@@ -44,10 +46,11 @@ def test_by_position_json_has_every_position_with_its_quotes(cli: Cli) -> None:
     assert document["schema_version"] == 1
     rows = document["positions"]
     dataset = load_dataset(SHIPPED)
-    assert len(rows) == len(dataset.positions) == 52
-    assert list(rows[0]) == [*FIELDS, "quotes"]
-    assert sum(len(r["quotes"]) for r in rows) == 99
-    assert all(set(q) == {"quote", "where", "line"} for r in rows for q in r["quotes"])
+    assert len(rows) == len(dataset.positions) == 61
+    assert list(rows[0]) == [*FIELDS, *ADDED, "quotes"]
+    assert sum(len(r["quotes"]) for r in rows) == 159
+    quote_keys = {"quote", "where", "line", "quote_said_by", "quote_citation"}
+    assert all(set(q) == quote_keys for r in rows for q in r["quotes"])
     assert all(isinstance(q["line"], int) for r in rows for q in r["quotes"])
     # topic by topic, in the dataset's order, each in date order
     assert list(dict.fromkeys(r["topic"] for r in rows)) == list(dataset.topics)
@@ -60,8 +63,16 @@ def test_by_quote_csv_reads_back_as_the_json_says(cli: Cli) -> None:
     as_csv = cli("export", "--by", "quote", "--data", str(SHIPPED), "-f", "csv").out
     as_json = json.loads(cli("export", "--by", "quote", "--data", str(SHIPPED), "-f", "json").out)
     rows = list(csv.DictReader(io.StringIO(as_csv)))
-    assert len(rows) == len(as_json["quotes"]) == 99
-    assert list(rows[0]) == [*FIELDS, "quote", "where", "line"]
+    assert len(rows) == len(as_json["quotes"]) == 159
+    assert list(rows[0]) == [
+        *FIELDS,
+        "quote",
+        "where",
+        "line",
+        *ADDED,
+        "quote_said_by",
+        "quote_citation",
+    ]
     for row, record in zip(rows, as_json["quotes"], strict=True):
         assert row == {k: "" if v is None else str(v) for k, v in record.items()}
     first = rows[0]

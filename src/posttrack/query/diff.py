@@ -12,7 +12,9 @@ CHANGES = ("new", "unchanged", "changed", "stronger", "weaker", "absent")
 
 # What a whole change reads as, most telling first: a measured move on the topic's
 # scale, else the most telling of the curator's steps between the two positions
-# ("changed" when a step between them is not assessed)
+# ("changed" when a step between them is not assessed). A step that cannot be read
+# (not comparable, insufficient evidence) outranks restatement and elaboration: the
+# whole is "restated" only when every step is, and no unreadable step is papered over.
 READINGS = (
     "new",
     "absent",
@@ -24,10 +26,10 @@ READINGS = (
     "broadening",
     "narrowing",
     "new-emphasis",
-    "elaboration",
-    "restatement",
     "not-comparable",
     "insufficient-evidence",
+    "elaboration",
+    "restatement",
     "changed",
     "unchanged",
 )
