@@ -53,7 +53,10 @@ def _rows(db: Path, sql: str, *params: object) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _written(tmp_path_factory.mktemp("db"))
+    # made before the autouse fixture runs: keep its cache out of the user's
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POSTTRACK_CACHE", str(tmp_path_factory.mktemp("cache")))
+        return _written(tmp_path_factory.mktemp("db"))
 
 
 def test_tables_keys_and_foreign_keys_hold(shipped_db: Path) -> None:
