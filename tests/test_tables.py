@@ -1,5 +1,6 @@
 """Tables for people (listings and diff's side-by-side table), drawn by rich's Table:
-they fit the terminal, lose no word, keep their look, and never read data as markup."""
+they fit the terminal, split no word or id, stack their records when too narrow,
+keep their look, and never read data as markup."""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ WORDS = st.lists(
     ),
     max_size=20,
 ).map("".join)
-WIDTHS = st.integers(min_value=40, max_value=160)
+# ids: words that may break after a hyphen, never inside
+IDS = st.text(alphabet="abcdefxyz-", min_size=1, max_size=40)
+WIDTHS = st.integers(min_value=30, max_value=200)
 
 
 class _Terminal(io.StringIO):
@@ -84,22 +87,58 @@ def _topics(rows: list[tuple[str, str, str]]) -> Listing:
     return Listing("topics", records, columns.TOPIC_COLUMNS, title="Topics", caption="a caption")
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(WORDS, WORDS, st.integers(0, 10**6)), min_size=1, max_size=4), WIDTHS)
-def test_a_listing_fits_its_terminal_and_loses_no_word(
-    rows: list[tuple[str, str, int]], width: int
+def _stacked(out: str) -> bool:
+    """Whether the records are stacked (`header: value` lines), not in a table."""
+    return "─" not in out
+
+
+def _expected(out: str, headers: list[str], cells: list[list[str]], *around: str) -> Counter[str]:
+    """The characters a table (or its stacked records) must show: a stacked record
+    repeats the headers, each with a colon."""
+    if not _stacked(out):
+        return _letters(*around, *headers, *(c for row in cells for c in row))
+    return _letters(
+        *around, *(f"{h}:{c}" for row in cells for h, c in zip(headers, row, strict=True))
+    )
+
+
+def _whole(out: str, width: int, words: list[str], ids: list[str]) -> None:
+    """No word split unless it alone is wider than a line, no id split but after a
+    hyphen: each appears whole on one line (a stacked record's lines are the narrowest)."""
+    lines = out.splitlines()
+    room = width - tables.STACK_INDENT
+    for word in (w for text in words for w in text.split()):
+        if cell_len(word) <= room:
+            assert any(word in line for line in lines), word
+    for identifier in ids:
+        for piece in re.findall(r"[^-]*-+(?=[^-])|[^-]+", identifier):
+            if cell_len(piece) <= room:
+                assert any(piece in line for line in lines), (identifier, piece)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(IDS, WORDS, WORDS, st.integers(0, 10**6)), min_size=1, max_size=4), WIDTHS
+)
+def test_a_listing_fits_its_terminal_and_splits_no_word_or_id(
+    rows: list[tuple[str, str, str, int]], width: int
 ) -> None:
-    listing = _topics([(t, a, str(n)) for t, a, n in rows])
+    listing = _topics([(t, a, str(n)) for _, t, a, n in rows])
+    for record, (identifier, *_) in zip(listing.records, rows, strict=True):
+        record["id"] = identifier
     out = _listing_table(listing, width)
     _fits(out, width)
-    shown = [safe(c.human(r)) for r in listing.records for c in TITLE_COLUMNS]
+    shown = [[safe(c.human(r)) for c in TITLE_COLUMNS] for r in listing.records]
     headers = [c.header for c in TITLE_COLUMNS]
-    assert _letters(out) == _letters("Topics", "a caption", *headers, *shown)
+    assert _letters(out) == _expected(out, headers, shown, "Topics", "a caption")
+    _whole(
+        out, width, [t for _, t, a, _ in rows] + [a for _, t, a, _ in rows], [r[0] for r in rows]
+    )
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(WORDS, WORDS, WORDS), min_size=1, max_size=3), WIDTHS)
-def test_export_with_its_many_columns_fits_and_loses_no_word(
+def test_export_with_its_many_columns_fits_and_splits_no_word(
     rows: list[tuple[str, str, str]], width: int
 ) -> None:
     records = [
@@ -111,8 +150,9 @@ def test_export_with_its_many_columns_fits_and_loses_no_word(
     out = _listing_table(listing, width)
     _fits(out, width)
     shown = [c for c in columns.EXPORT_POSITION_COLUMNS if c.table]
-    cells = [safe(c.human(r)) for r in records for c in shown]
-    assert _letters(out) == _letters(*(c.header for c in shown), *cells)
+    cells = [[safe(c.human(r)) for c in shown] for r in records]
+    assert _letters(out) == _expected(out, [c.header for c in shown], cells)
+    _whole(out, width, [w for row in rows for w in row], [f"topic-{n}" for n in range(len(rows))])
 
 
 def _side(date: str, stance: str, voice: str = "primary", quote: str = "") -> dict[str, Any]:
@@ -138,21 +178,21 @@ def _document(rows: list[tuple[str, str, str]], carried: bool = False) -> dict[s
     return {"from": "2020", "to": "2024", "changes": changes}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(WORDS, WORDS, WORDS), min_size=1, max_size=3), WIDTHS, st.booleans())
-def test_the_diff_table_fits_its_terminal_and_loses_no_word(
+def test_the_diff_table_fits_its_terminal_and_splits_no_word(
     rows: list[tuple[str, str, str]], width: int, quotes: bool
 ) -> None:
     out = _diff_table(_document(rows, carried=True), width, quotes=quotes)
     _fits(out, width)
     words = [w for before, after, quote in rows for w in (before, after, quote if quotes else "")]
-    for number in range(len(rows)):
-        words += [f"topic-{number}", "changed", "not restated;", "stated 2024-07-11"]
+    words += ["changed", "not restated;", "stated 2024-07-11"] * len(rows)
     words += ["Positions as of 2020 and as of 2024", "topic", "as of 2020", "as of 2024"]
     words += ["change", "(secondary)"]
-    missing = _letters(*words) - _letters(out)
+    missing = _letters(*words, *(f"topic-{n}" for n in range(len(rows)))) - _letters(out)
     assert not missing
     assert "…" not in out
+    _whole(out, width, words, [f"topic-{n}" for n in range(len(rows))])
 
 
 ROWS = [("Binding instrument", "treaty; convention", "5"), ("Norms", "rules", "12")]
@@ -245,21 +285,72 @@ NARROW = [
 ]
 
 
+def _rows() -> list[list[Any]]:
+    from rich.text import Text
+
+    return [[Text("binding-instrument"), Text("A legally binding instrument"), Text("5")]]
+
+
 def test_min_width_holds_only_while_no_column_must_narrow() -> None:
-    from rich.text import Text
-
-    rows = [[Text("binding-instrument"), Text("A legally binding instrument"), Text("5")]]
-    assert tables.fitted(NARROW, rows, 60) == NARROW
-    assert [c.min_width for c in tables.fitted(NARROW, rows, 40)] == [None, None, None]
+    assert tables.widths(NARROW, _rows(), 60) == [18, 30, 1]
+    assert tables.widths(NARROW, _rows(), 40) == [18, 21, 1]
 
 
-def test_a_too_narrow_table_folds_wrapping_columns_before_no_wrap_ones() -> None:
-    from rich.text import Text
+def test_prose_narrows_to_its_longest_word_before_an_id_breaks() -> None:
+    assert tables.widths(NARROW, _rows(), 30) == [18, 11, 1]
+    assert tables.widths(NARROW, _rows(), 29) == [18, 10, 1]  # "instrument", whole
+    # then the id breaks after its hyphen, never inside a word
+    assert tables.widths(NARROW, _rows(), 25) == [12, 12, 1]
+    # 10 + 10 + 1 cells do not fit 20: the records are stacked
+    assert tables.widths(NARROW, _rows(), 20) is None
 
-    rows = [[Text("binding-instrument"), Text("A legally binding instrument"), Text("5")]]
-    assert [c.no_wrap for c in tables.fitted(NARROW, rows, 28)] == [True, False, False]
-    # 18 + 8 + 1 cells do not fit 20: the id column folds too
-    assert [c.no_wrap for c in tables.fitted(NARROW, rows, 20)] == [False, False, False]
+
+def test_an_id_breaks_after_its_hyphens_and_a_date_at_its_spaces() -> None:
+    columns_ = [Column("id", "id", no_wrap=True), Column("dates", "dates", no_wrap=True)]
+    record = {"id": "critical-infrastructure-protection", "dates": "2020? – 2024-07-11"}
+    listing = Listing("rows", [record], columns_)
+    assert _lines(_listing_table(listing, 60))[3].split() == [
+        record["id"],
+        *record["dates"].split(),
+    ]
+    lines = _lines(_listing_table(listing, 36))
+    assert [line.split() for line in lines[3:6]] == [
+        ["critical-", "2020?", "–"],
+        ["infrastructure-", "2024-07-11"],
+        ["protection"],
+    ]
+    lines = _lines(_listing_table(listing, 30))  # a date too breaks after a hyphen now
+    assert [line.split() for line in lines[3:6]] == [
+        ["critical-", "2020?", "–"],
+        ["infrastructure-", "2024-07-"],
+        ["protection", "11"],
+    ]
+
+
+def test_below_a_usable_width_each_record_is_stacked() -> None:
+    listing = _topics([("Binding instrument and the norms", "treaty; convention", "5")])
+    listing.records[0]["id"] = "binding-instrument"
+    lines = _lines(_listing_table(listing, 30))
+    assert lines == [
+        "Topics",
+        "",
+        "id: binding-instrument",
+        "title: Binding instrument",
+        "  and the norms",
+        "n: 5",
+        "dates: 2020 – 2024-07-11",
+        "aliases: treaty; convention",
+        "",
+        "a caption",
+    ]
+
+
+def test_a_stacked_id_wider_than_a_line_breaks_after_its_hyphens() -> None:
+    listing = _topics([("Title", "alias", "1")])
+    listing.records[0]["id"] = "confidence-building-measures-and-points-of-contact"
+    lines = _lines(_listing_table(listing, 32))
+    assert lines[2:4] == ["id: confidence-building-", "  measures-and-points-of-contact"]
+    assert max(map(len, lines)) <= 32
 
 
 def test_a_topic_too_long_for_a_line_is_folded_not_cropped() -> None:

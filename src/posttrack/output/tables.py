@@ -2,21 +2,32 @@
 table), drawn by rich's `Table`: a rule under bold headers (box SIMPLE_HEAD), a
 bold title and a dim italic caption.
 
-Every table fits its console and loses no word. rich keeps a `no_wrap` column
-whole and a column at least its `min_width` even when the table is then wider
-than the console, which crops the line; gives the columns beside ratio columns
-their whole width; and its default overflow cuts a word too long for its
-column with an ellipsis. So every column folds such a word, and `fitted` drops
-a ratio, `min_width`, then `no_wrap` where the table would not fit with them:
-rich then narrows the widest wrapping columns first, folding their words.
+Every table fits its console and splits no word. posttrack sizes the columns
+itself and gives rich their widths, because rich narrows the widest columns
+first whatever they hold, down to a few cells, and folds the words that no
+longer fit: at 80 columns `diff 2020 2024 -f table` printed "comprehens/ive".
+Here a column is never narrower than its longest word, and a table gives way
+in this order:
+
+1. wrapping columns (prose) narrow, the widest first, to their longest word
+   (or `FOLD_FLOOR` cells where that is more); ratio columns (diff's two
+   sides) keep `PROSE_FLOOR` cells;
+2. `no_wrap` columns (ids, dates) wrap at their spaces;
+3. then break after their hyphens (`binding-` / `instrument`), never inside
+   a word;
+4. below that, the table is stacked: each record as `header: value` lines,
+   as `show`'s timeline reads at 60 columns.
+
+A word wider than a whole line is the one thing ever folded. Ratio columns
+share what is left but stop at `PROSE_CAP` cells: prose on a 250-column
+terminal stays readable.
 
 rich's Table costs more than the hand-written table it replaced, within the
 budgets `make bench` sets (2026-12-02, 2-core machine): `topics`, `sources`
 and `diff -f table` on the shipped data 1.94x, 1.86x and 1.93x the typer
 baseline (were 1.74x, 1.71x, 1.72x; budget 2x), about 8 ms of it importing
 rich.table; `diff 2020 2024 -f table` at 10,000 positions 2.57x (was 2.27x;
-budget 3x). `export -f table` at 10,000 positions, in no budget, takes 2.9 s
-(was 0.7 s): rich renders each of its 60,000 cells on its own.
+budget 3x). Giving rich the widths spares it measuring every cell.
 
 rich is imported inside the functions, as everywhere in posttrack: this
 module is imported only when a table is drawn, never at start-up.
@@ -24,15 +35,34 @@ module is imported only when a table is drawn, never at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from posttrack.output.columns import DATE_CAPTION
+
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions
+    from rich.segment import Segment
     from rich.text import Text
 
-# how narrow a wrapping column may become before a `no_wrap` column gives way
-# and folds too: 8 cells still hold most words whole
+# a wrapping column narrows to its longest word, but not below this while it has
+# more to show: 8 cells still hold most words whole
 FOLD_FLOOR = 8
+# a ratio column (diff's sides, a sentence or two) is prose: below this many cells
+# a line holds two or three words, and the stacked layout reads better
+PROSE_FLOOR = 16
+# and above this many it is no longer read at a glance
+PROSE_CAP = 72
+# a stacked record's lines after the first are indented this much
+STACK_INDENT = 2
+
+# a word, with the spaces a line starts with: rich keeps those, in its first word
+_WORD = re.compile(r"^[^\S\n]*\S+|\S+", re.MULTILINE)
+# where an id may break: after a space, or after a hyphen with more to come
+_ID_PIECE = re.compile(r"\s*[^\s-]*-+(?=[^\s-])|\s*\S+|\s+")
+# a date that needs the legend: `2020?`, `2021-12~`
+_QUALIFIED_DATE = re.compile(r"\b\d{4}(?:-\d\d){0,2}[?~]")
 
 
 class Column(NamedTuple):
@@ -40,59 +70,197 @@ class Column(NamedTuple):
 
     header: str
     style: str = ""
-    no_wrap: bool = False
-    min_width: int | None = None
+    no_wrap: bool = False  # an id or a date: kept whole while the table can afford it
+    min_width: int | None = None  # while no column must narrow
     right: bool = False  # right-justified (numbers)
     ratio: int | None = None  # shares the room left over with the other ratio columns
 
 
-def _widest(texts: Sequence[Text]) -> int:
-    """The widest line of any of the texts, in cells."""
+def _measure() -> Callable[[str], int]:
     from rich.cells import cell_len
 
-    widest = 0
+    def cells(text: str) -> int:
+        return len(text) if text.isascii() else cell_len(text)
+
+    return cells
+
+
+class _Sizes(NamedTuple):
+    """What a column's cells need: whole lines, whole words, whole hyphen pieces."""
+
+    natural: int  # the widest line
+    word: int  # the widest word (what no column goes below)
+    piece: int  # the widest piece of a word broken after its hyphens
+
+
+def _sizes(texts: Sequence[str], cells: Callable[[str], int]) -> _Sizes:
+    natural = word = piece = 0
     for text in texts:
-        plain = text.plain
-        if plain.isascii() and "\n" not in plain:
-            widest = max(widest, len(plain))
+        for line in text.split("\n"):
+            natural = max(natural, cells(line))
+        for found in _WORD.finditer(text):
+            token = found.group()
+            size = cells(token)
+            word = max(word, size)
+            if size > piece:
+                piece = max(piece, *(cells(p.rstrip()) for p in _ID_PIECE.findall(token)))
+    return _Sizes(natural, word, piece)
+
+
+def _squeeze(wanted: list[int], floors: list[int], room: int) -> list[int] | None:
+    """The widths, narrowed widest first (never below their floors) to fit `room`;
+    None if the floors alone do not fit."""
+    if sum(wanted) <= room:
+        return wanted
+    floors = [min(f, w) for f, w in zip(floors, wanted, strict=True)]
+    if sum(floors) > room:
+        return None
+
+    def at(level: int) -> list[int]:
+        return [max(f, min(w, level)) for f, w in zip(floors, wanted, strict=True)]
+
+    low, high = 0, max(wanted)  # the highest level at which the columns fit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(at(middle)) <= room:
+            low = middle
         else:
-            widest = max(widest, *(cell_len(line) for line in plain.split("\n")))
-    return widest
+            high = middle - 1
+    widths = at(low)
+    spare = room - sum(widths)
+    for index, width in enumerate(widths):  # the cells a level cannot share evenly
+        if spare and width == low < wanted[index]:
+            widths[index] += 1
+            spare -= 1
+    return widths
 
 
-def fitted(columns: Sequence[Column], rows: Sequence[Sequence[Text]], room: int) -> list[Column]:
-    """The columns, less what would make rich draw the table wider than `room`
-    cells of content: rich gives the columns beside ratio columns their whole
-    width, narrows only wrapping columns (the widest first), undoes that below
-    a column's `min_width`, and narrows a `no_wrap` column only by cropping it.
+def widths(
+    columns: Sequence[Column], rows: Sequence[Sequence[Text]], room: int
+) -> list[int] | None:
+    """Each column's width in a table with `room` cells of content, or None where
+    the table would split a word: it is then stacked (the module's docstring)."""
+    planned = _plan(columns, rows, room)
+    return None if planned is None else planned[0]
 
-    So ratio columns keep their ratio while the others fit whole beside them
-    at `FOLD_FLOOR` cells each; `min_width` holds while no column must narrow;
-    and the widest `no_wrap` columns wrap, one by one, until the wrapping ones
-    have `FOLD_FLOOR` cells (or all they need).
-    """
-    from rich.text import Text
 
-    natural = [
-        _widest([Text(column.header), *(row[index] for row in rows)])
+def _plan(
+    columns: Sequence[Column], rows: Sequence[Sequence[Text]], room: int
+) -> tuple[list[int], list[_Sizes]] | None:
+    """The columns' widths, and what their cells need."""
+    cells = _measure()
+    sizes = [
+        _sizes([column.header, *(row[index].plain for row in rows)], cells)
         for index, column in enumerate(columns)
     ]
-    sized = list(zip(natural, columns, strict=True))
-    if any(c.ratio for c in columns):
-        beside = sum(max(w, c.min_width or 0) for w, c in sized if not c.ratio)
-        if beside + sum(min(w, FOLD_FLOOR) for w, c in sized if c.ratio) <= room:
-            return list(columns)
-        sized = [(w, c._replace(ratio=None)) for w, c in sized]
-    if sum(max(w, c.min_width or 0) for w, c in sized) <= room:
-        return [c for _, c in sized]
-    sized = [(w, c._replace(min_width=None)) for w, c in sized]
-    while sum(w if c.no_wrap else min(w, FOLD_FLOOR) for w, c in sized) > room:
-        kept = [i for i, (_, c) in enumerate(sized) if c.no_wrap]
-        if not kept:
+    ratio = [index for index, column in enumerate(columns) if column.ratio]
+    others = [index for index in range(len(columns)) if index not in ratio]
+    # the ratio columns first claim their floor; the others fit beside them
+    prose = {i: min(sizes[i].natural, max(sizes[i].word, PROSE_FLOOR)) for i in ratio}
+    beside = room - sum(prose.values())
+    wanted = [max(sizes[i].natural, columns[i].min_width or 0) for i in others]
+    if sum(wanted) > beside:
+        wanted = [sizes[i].natural for i in others]  # min_width holds while nothing narrows
+    shown: list[int] | None = None
+    for stage in range(3):
+        floors = []
+        for i in others:
+            size = sizes[i]
+            if not columns[i].no_wrap:
+                floors.append(min(size.natural, max(size.word, FOLD_FLOOR)))
+            else:  # whole, then wrapped at spaces, then broken after hyphens
+                floors.append((size.natural, size.word, size.piece)[stage])
+        shown = _squeeze(wanted, [max(f, 1) for f in floors], beside)
+        if shown is not None:
             break
-        widest = max(kept, key=lambda i: sized[i][0])
-        sized[widest] = (sized[widest][0], sized[widest][1]._replace(no_wrap=False))
-    return [c for _, c in sized]
+    if shown is None:
+        return None
+    result = [0] * len(columns)
+    for i, width in zip(others, shown, strict=True):
+        result[i] = width
+    if ratio:
+        for i, width in _shares(ratio, columns, prose, room - sum(shown)).items():
+            result[i] = width
+    return result, sizes
+
+
+def _shares(
+    ratio: list[int], columns: Sequence[Column], floors: dict[int, int], spare: int
+) -> dict[int, int]:
+    """The spare cells shared by the ratio columns in their ratios, none below its
+    floor (which the spare cells hold) nor above `PROSE_CAP`."""
+    shares: dict[int, int] = {}
+    open_ = list(ratio)
+    while open_:
+        weights = sum(columns[i].ratio or 0 for i in open_)
+        due = {i: spare * (columns[i].ratio or 0) // weights for i in open_}
+        short = [i for i in open_ if due[i] < floors[i]]
+        if not short:
+            due[open_[0]] += spare - sum(due.values())  # what does not divide evenly
+            shares.update(due)
+            break
+        for i in short:  # held at its floor; the others share the rest
+            shares[i] = floors[i]
+            spare -= floors[i]
+            open_.remove(i)
+    return {i: min(width, max(floors[i], PROSE_CAP)) for i, width in shares.items()}
+
+
+def _break_at_hyphens(text: Text, width: int, cells: Callable[[str], int]) -> Text:
+    """The text with a line break wherever a line would be wider than `width`:
+    at a space or after a hyphen; inside a piece only if it alone is wider."""
+    from rich.cells import chop_cells
+    from rich.text import Text
+
+    plain = text.plain
+    cuts: list[tuple[int, int]] = []  # (where a line ends, where the next starts)
+    base = 0
+    for line in plain.split("\n"):
+        used = 0
+        for found in _ID_PIECE.finditer(line):
+            piece = found.group()
+            start = base + found.start()
+            size = cells(piece)
+            if used and used + size <= width:
+                used += size
+                continue
+            if used:  # the piece starts a line, without the space before it
+                lead = len(piece) - len(piece.lstrip())
+                piece, start = piece[lead:], start + lead
+                cuts.append((start - lead, start))
+                size = cells(piece)
+            used = size
+            while used > width:  # a piece wider than a line is folded
+                head = chop_cells(piece, width)[0]
+                if not head or head == piece:
+                    break
+                start += len(head)
+                cuts.append((start, start))
+                piece = piece[len(head) :]
+                used = cells(piece)
+        base += len(line) + 1
+    if not cuts:
+        return text
+    lines: list[Text] = []
+    begin = 0
+    for end, after in cuts:
+        lines.append(text[begin:end])
+        begin = after
+    lines.append(text[begin:])
+    return Text("\n").join(lines)
+
+
+def _legend_needed(caption: Text | None, rows: Sequence[Sequence[Text]]) -> Text | None:
+    """The caption, less the date legend where no cell shows a `?` or `~` date."""
+    if caption is None or not caption.plain.endswith(DATE_CAPTION):
+        return caption
+    if any(_QUALIFIED_DATE.search(cell.plain) for row in rows for cell in row):
+        return caption
+    # the legend after the coverage note, its blank line written as a newline or,
+    # made safe for a terminal, as `\x0a`
+    kept = caption.plain[: -len(DATE_CAPTION)]
+    kept = re.sub(r"(?:\n|\\x0a)*$", "", kept)
+    return caption[: len(kept)] if kept else None
 
 
 def table(
@@ -104,13 +272,19 @@ def table(
     caption: Text | None = None,
     separate_rows: bool = False,
 ) -> Any:
-    """A rich Table of the rows that fits `width` cells; cells are Text, never markup."""
+    """A rich renderable of the rows that fits `width` cells and splits no word:
+    a table, or below a usable width the records stacked; cells are Text, never markup."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    caption = _legend_needed(caption, rows)
     room = width - 3 * len(columns) - 1  # each column's padding and the box's edges
-    shown = fitted(columns, rows, room)
+    planned = _plan(columns, rows, room)
+    if planned is None:
+        return Stacked(columns, rows, title=title, caption=caption)
+    sized, needs = planned
+    cells = _measure()
     drawn = Table(
         title=title,
         title_justify="left",
@@ -119,18 +293,81 @@ def table(
         box=box.SIMPLE_HEAD,
         header_style="bold",
         show_lines=separate_rows,  # SIMPLE_HEAD draws a blank line between rows
-        expand=any(c.ratio for c in shown),  # rich gives ratio columns room only so
     )
-    for column in shown:
+    broken = []
+    for index, (column, size) in enumerate(zip(columns, sized, strict=True)):
+        header = Text(column.header)
+        if size < needs[index].word:  # an id narrower than itself: broken after hyphens
+            header = _break_at_hyphens(header, size, cells)
+            broken.append(index)
         drawn.add_column(
-            Text(column.header),
+            header,
             style=column.style or None,
-            no_wrap=column.no_wrap,
-            min_width=column.min_width,
+            width=size,
             justify="right" if column.right else "left",
-            overflow="fold",
-            ratio=column.ratio,
+            overflow="fold",  # a word wider than its column: never, but never lost either
         )
     for row in rows:
-        drawn.add_row(*row)
+        cells_shown = list(row)
+        for index in broken:
+            cells_shown[index] = _break_at_hyphens(row[index], sized[index], cells)
+        drawn.add_row(*cells_shown)
     return drawn
+
+
+class Stacked:
+    """Records too wide for a table at this width, one `header: value` line per
+    column, a blank line between records; an id breaks after its hyphens."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Text]],
+        *,
+        title: Text | None = None,
+        caption: Text | None = None,
+    ) -> None:
+        self.columns, self.rows, self.title, self.caption = columns, rows, title, caption
+
+    def _texts(self) -> Iterator[tuple[Text | None, bool, int]]:
+        """Each paragraph (None: a blank line), whether it breaks after hyphens,
+        and how far its lines after the first are indented."""
+        from rich.text import Text
+
+        if self.title is not None:
+            yield self.title, False, 0
+            yield None, False, 0
+        for number, row in enumerate(self.rows):
+            if number:
+                yield None, False, 0
+            for column, value in zip(self.columns, row, strict=True):
+                line = Text(f"{column.header}: ", "bold")
+                styled = value.copy()
+                if column.style:
+                    styled.stylize_before(column.style)
+                line.append_text(styled)
+                yield line, column.no_wrap, STACK_INDENT
+        if self.caption is not None:
+            yield None, False, 0
+            yield self.caption, False, 0
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        from rich.segment import Segment
+
+        from posttrack.output.layout import Page
+
+        page = Page(console)
+        cells = _measure()
+        for paragraph, hyphens, indent in self._texts():
+            if paragraph is None:
+                yield Segment.line()
+                continue
+            # every line of a record as wide as its continuation lines: the first
+            # holds the header, the others the indent
+            room = max(options.max_width - indent, 1)
+            text = _break_at_hyphens(paragraph, room, cells) if hyphens else paragraph
+            for number, line in enumerate(page.wrap(text, room)):
+                if number and indent:
+                    yield Segment(" " * indent)
+                yield from line.segments
+                yield Segment.line()
