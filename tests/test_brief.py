@@ -371,6 +371,30 @@ def test_charts_are_drawn_from_the_data(brief: Brief, markdown: str, html: str) 
         assert any(line.startswith(topic.topic.title) for line in blocks[0].splitlines())
 
 
+def test_a_source_url_closes_its_citations_as_a_link(
+    dataset_copy: Callable[..., Path],
+) -> None:
+    data = dataset_copy()
+    url = "https://example.org/alpha_paper.pdf?a=1&b=(2)"
+    rewrite(data, "author: Alpha", f"author: Alpha\n    url: '{url}'")
+    dataset = load_dataset(data)
+    brief = build_brief(dataset, None, None, None)
+    source = dataset.sources["alpha-paper"]
+    markdown = render_markdown(brief)
+    full = citations.note(source, "para 2")  # ends `, URL.`
+    assert full.endswith(f", {url}.")
+    assert f"[^1]: {md_text(full.removesuffix(f', {url}.'))}, <{url}>.\n" in markdown
+    assert f"{md_text(citations.bibliography(source).removesuffix(f' {url}.'))} <{url}>.\n" in (
+        markdown
+    )
+    root = parse(render_html(brief))
+    note = ids(root)["note-1"]
+    assert [a.attrs["href"] for a in note.find("a") if "back" not in a.classes()] == [url]
+    assert words(note.text()).startswith(words(full))
+    listed = root.find("ul", **{"class": "bibliography"})[0]
+    assert next(a.attrs["href"] for a in listed.find("a")) == url
+
+
 # --- a hostile dataset -----------------------------------------------------------------
 
 HOSTILE = '<script>alert(1)</script> "onerror="x *bold* [link](javascript:x) \u202e end'
