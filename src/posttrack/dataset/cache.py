@@ -40,7 +40,8 @@ _NOT_CODE = frozenset({"__pycache__", "data"})
 # A temporary copy untouched this long, or whose writer is gone, is abandoned.
 _ABANDONED_NS = 60_000_000_000
 _CRC = 9  # the first line: a checksum of the rest, 8 hex digits
-_TEMPORARY = re.compile(r"[0-9a-f]{8}\.(?:snapshot|json)\.([0-9]{1,10})\.tmp")
+# (`.source`: a source's normalised form, see sourcecache.py)
+_TEMPORARY = re.compile(r"[0-9a-f]{8}\.(?:snapshot|json|source)\.([0-9]{1,10})\.tmp")
 
 
 def cache_file(file: Path) -> Path | None:
@@ -63,7 +64,7 @@ def _stat_signature(info: os.stat_result) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
-def _signature(path: str) -> list[int] | None:
+def file_signature(path: str) -> list[int] | None:
     """A data file's signature; None when it is gone or is no regular file (the loader
     resolved every path it stored, so a symbolic link there was not put by it)."""
     try:
@@ -90,7 +91,7 @@ def _modules(directory: str) -> dict[str, list[int]]:
     return code
 
 
-def _code() -> dict[str, list[int]] | None:
+def code_signatures() -> dict[str, list[int]] | None:
     """The signatures of every module of posttrack and of PyYAML's; None when they are
     not files to stat, and the dataset is then parsed on every run."""
     try:
@@ -131,7 +132,7 @@ def _digest(path: str) -> str | None:
     return digest.hexdigest()
 
 
-def _settled(signature: list[int], moment: int) -> bool:
+def settled(signature: list[int], moment: int) -> bool:
     """True when any later edit must change the file's timestamps: its last change
     is more than a timestamp's granularity before `moment`."""
     return max(signature[1], signature[2]) < moment - RACY_NS
@@ -140,7 +141,7 @@ def _settled(signature: list[int], moment: int) -> bool:
 def start_key(file: Path) -> dict[str, Any] | None:
     """The key of a copy about to be made from the files, its dataset file tracked;
     None when there can be no copy."""
-    code = _code()
+    code = code_signatures()
     if code is None:
         return None
     key: dict[str, Any] = {
@@ -157,11 +158,11 @@ def start_key(file: Path) -> dict[str, Any] | None:
 
 def track(key: dict[str, Any], path: str) -> bool:
     """Add a file the copy depends on, before it is read; False when it cannot be."""
-    signature = _signature(path)
+    signature = file_signature(path)
     if signature is None:
         return False
     key["files"][path] = signature
-    if not _settled(signature, key["written"]):
+    if not settled(signature, key["written"]):
         digest = _digest(path)
         if digest is None:
             return False
@@ -181,16 +182,16 @@ def _fresh(key: Any, file: Path) -> tuple[bool, dict[str, Any] | None]:
         return False, None
     if key.get("file") != str(file.resolve()) or key["file"] not in files:
         return False, None
-    code = _code()
+    code = code_signatures()
     if code is None or key.get("code") != code:
         return False, None
-    if not all(_signature(path) == signature for path, signature in files.items()):
+    if not all(file_signature(path) == signature for path, signature in files.items()):
         return False, None
     if not hashes:
         return True, None
     if not all(path in files and _digest(path) == digest for path, digest in hashes.items()):
         return False, None
-    recent = {path: h for path, h in hashes.items() if not _settled(files[path], now)}
+    recent = {path: h for path, h in hashes.items() if not settled(files[path], now)}
     if len(recent) == len(hashes):
         return True, None
     return True, {**key, "written": now, "hashes": recent}
@@ -221,7 +222,7 @@ def read(where: Path, file: Path) -> Stored | None:
     if resealed is not None:
         head["key"] = stored.key = resealed
         rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + raw[end + 1 :]
-        _store(where, f"{zlib.crc32(rest):08x}\n".encode() + rest)
+        store(where, f"{zlib.crc32(rest):08x}\n".encode() + rest)
     return stored
 
 
@@ -231,20 +232,21 @@ def write(where: Path, key: dict[str, Any], head: dict[str, Any], parts: list[by
     head["key"] = key
     # ensure_ascii: the header holds no raw newline, whatever the data
     rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + b"".join(parts)
-    if _store(where, f"{zlib.crc32(rest):08x}\n".encode() + rest):
+    if store(where, f"{zlib.crc32(rest):08x}\n".encode() + rest):
         with contextlib.suppress(OSError):
             where.with_suffix(".json").unlink(missing_ok=True)  # the copy's earlier form
 
 
-def _store(where: Path, data: bytes) -> bool:
+def store(where: Path, data: bytes, *, tidy: bool = True) -> bool:
     """Write `where` atomically; False when it cannot be written. A failed or
     interrupted write leaves no partial file, and ones left by killed processes
-    are removed here."""
+    are removed here (with tidy=False the caller removes them, once for many)."""
     try:
         where.parent.mkdir(exist_ok=True)
     except OSError:
         return False
-    _remove_abandoned(where.parent)
+    if tidy:
+        remove_abandoned(where.parent)
     partial = where.with_name(f"{where.name}.{os.getpid()}.tmp")
     done = False
     try:
@@ -260,7 +262,7 @@ def _store(where: Path, data: bytes) -> bool:
     return done
 
 
-def _remove_abandoned(directory: Path) -> None:
+def remove_abandoned(directory: Path) -> None:
     """Remove the temporary copies of writers that were killed, or stopped writing
     a minute ago (another machine's process, sharing the cache, cannot be asked)."""
     now = time.time_ns()

@@ -168,15 +168,22 @@ def _build(
         sources = dataset.sources.values()
         if key is not None and not all(cache.track(key, str(s.file)) for s in sources):
             key = None
+    # each unchanged source's normalised form and quote places, from earlier runs
+    from posttrack.dataset.sourcecache import SourceCache
+
+    texts = SourceCache(dataset.root) if where is not None else None
+    read = texts.read if texts is not None else None
     if check:
         from posttrack.quotes.verify import verify
 
-        verified = verify(dataset)
+        verified = verify(dataset, read)
         fresh = Snapshot(dataset, verified.places, verified.problems)
     else:
-        from posttrack.quotes.locate import quote_places
+        from posttrack.quotes.verify import locate
 
-        fresh = Snapshot(dataset, quote_places(dataset, list(dataset.positions)), None)
+        fresh = Snapshot(dataset, locate(dataset, list(dataset.positions), read), None)
     if key is not None and where is not None:
         cache.write(where, key, *encode(dataset, fresh.places, fresh.problems))
+    if texts is not None:
+        texts.save()
     return fresh

@@ -5,13 +5,66 @@ place its document has."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cached_property
 from typing import NamedTuple
 
 from posttrack.config import shown_path
 from posttrack.errors import Change, Closest, DataError, Problem
-from posttrack.model import Dataset, Quote, Source
+from posttrack.model import Dataset, Position, Quote, Source
 from posttrack.quotes.locate import Occurrence, SourceText, closest, find_exact, read_source
+from posttrack.quotes.normalize import Normalized, normalize
 from posttrack.quotes.passages import covered, missing
+
+# How a source's text is read: `read_source`, or a reader that remembers (KnownText).
+Reader = Callable[[Source], SourceText]
+
+
+class KnownText(SourceText):
+    """A source's text that remembers where its quotes are: `known` holds the places
+    found by an earlier run on this same text (the caller vouches for that), and
+    `stored` gives the normalised form that run kept (None when it is not to be had).
+    A quote it does not know is looked for as ever; `asked` is every quote looked up,
+    and `normalised_now` says whether the text had to be normalised again."""
+
+    def __init__(
+        self,
+        source: Source,
+        raw: str,
+        known: dict[str, list[Occurrence]] | None = None,
+        stored: Callable[[], Normalized | None] | None = None,
+    ) -> None:
+        super().__init__(source, raw)
+        self.known = known or {}
+        self.asked: dict[str, list[Occurrence]] = {}
+        self.normalised_now = False
+        self._stored = stored
+
+    @cached_property
+    def normalized(self) -> Normalized:
+        kept = self._stored() if self._stored is not None else None
+        if kept is not None:
+            return kept
+        self.normalised_now = True
+        return normalize(self.raw)
+
+    def places(self, quote: str) -> list[Occurrence]:
+        """Everywhere the quote is verbatim in this text."""
+        found = self.asked.get(quote)
+        if found is None:
+            found = self.known.get(quote)
+            if found is None:
+                found = [self.occurrence(span) for span in find_exact(self.normalized, quote)]
+            self.asked[quote] = found
+        return list(found)  # the caller's own: a quote written twice gets two lists
+
+
+def exact_places(text: SourceText, quote: str) -> list[Occurrence]:
+    """Everywhere the quote is verbatim in the text (remembered, for a KnownText)."""
+    if isinstance(text, KnownText):
+        return text.places(quote)
+    return [text.occurrence(span) for span in find_exact(text.normalized, quote)]
+
 
 _PARA = re.compile(r"para \d+(?:\([a-z]+\))*")
 
@@ -24,16 +77,17 @@ def _where_agrees(where: str, label: str | None) -> bool:
 
 
 def verify_quote(
-    dataset: Dataset, text: SourceText, quote: Quote
+    dataset: Dataset, text: SourceText, quote: Quote, path: str | None = None
 ) -> tuple[list[Occurrence], list[Problem]]:
-    """Everywhere the quote is verbatim in its source, and what is wrong with it."""
-    path = shown_path(dataset.file)
-    spans = find_exact(text.normalized, quote.text)
-    if not spans:
+    """Everywhere the quote is verbatim in its source, and what is wrong with it;
+    `path` is the dataset's file as shown (worked out once for many quotes)."""
+    if path is None:
+        path = shown_path(dataset.file)
+    places = exact_places(text, quote.text)
+    if not places:
         found, hint = _closest(text, quote.text)
         message = f"quote not found in '{text.source.id}'; {hint}"
         return [], [Problem(path, quote.line, quote.column, message, closest=found)]
-    places = [text.occurrence(span) for span in spans]
     line = places[0][0]
     label = text.label_at(line)
     if any(_where_agrees(quote.where, text.label_at(at)) for at, _, _ in places):
@@ -107,10 +161,11 @@ def _change(change: Change) -> str:
     return f"the source says '{change.source}', the quote '{change.quote}'"
 
 
-def verify_passages(dataset: Dataset, text: SourceText) -> list[Problem]:
+def verify_passages(dataset: Dataset, text: SourceText, path: str | None = None) -> list[Problem]:
     """A problem for each marked passage of the source that names no place in its
     text, or a place another passage already marks (whose words would it be?)."""
-    path = shown_path(dataset.file)
+    if path is None:
+        path = shown_path(dataset.file)
     problems = []
     owners: dict[int, str] = {}  # line: the passage that marks it
     for passage in text.source.passages:
@@ -142,20 +197,22 @@ class Verified(NamedTuple):
     places: dict[Quote, list[Occurrence]]  # everywhere each quote is in its source
 
 
-def verify(dataset: Dataset) -> Verified:
+def verify(dataset: Dataset, read: Reader | None = None) -> Verified:
     """Every problem in a dataset that loaded (the loader already checked its shape),
-    and everywhere each quote is in its source."""
+    and everywhere each quote is in its source; `read` reads a source's text
+    (`read_source` by default; one that remembers spares the work of earlier runs)."""
     path = shown_path(dataset.file)
+    reader = read_source if read is None else read
     problems: list[Problem] = []
     places: dict[Quote, list[Occurrence]] = {}
     texts: dict[str, SourceText] = {}
     for source in dataset.sources.values():
         try:
-            texts[source.id] = read_source(source)
+            texts[source.id] = reader(source)
         except DataError as error:
             problems.extend(error.problems)
             continue
-        problems.extend(verify_passages(dataset, texts[source.id]))
+        problems.extend(verify_passages(dataset, texts[source.id], path))
         if source.sha256 is not None:
             problems.extend(_digest_problems(path, source))
     for position in dataset.positions:
@@ -163,7 +220,7 @@ def verify(dataset: Dataset) -> Verified:
             if position.source not in texts:
                 places[quote] = []  # its unreadable source is reported above
                 continue
-            places[quote], found = verify_quote(dataset, texts[position.source], quote)
+            places[quote], found = verify_quote(dataset, texts[position.source], quote, path)
             problems.extend(found)
     used_topics = {p.topic for p in dataset.positions}
     used_sources = {p.source for p in dataset.positions}
@@ -198,6 +255,26 @@ def _digest_problems(path: str, source: Source) -> list[Problem]:
             "if the change is meant",
         )
     ]
+
+
+def locate(
+    dataset: Dataset, positions: list[Position], read: Reader | None = None
+) -> dict[Quote, list[Occurrence]]:
+    """Everywhere each quote of these positions is verbatim in its source (none: not
+    found, or its source cannot be read): `locate.quote_places`, with a reader."""
+    reader = read_source if read is None else read
+    texts: dict[str, SourceText | None] = {}
+    places: dict[Quote, list[Occurrence]] = {}
+    for position in positions:
+        if position.source not in texts:
+            try:
+                texts[position.source] = reader(dataset.sources[position.source])
+            except DataError:
+                texts[position.source] = None
+        text = texts[position.source]
+        for quote in position.quotes:
+            places[quote] = exact_places(text, quote.text) if text is not None else []
+    return places
 
 
 def run_check(dataset: Dataset) -> list[Problem]:
