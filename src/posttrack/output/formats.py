@@ -193,7 +193,10 @@ def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
         rows,
         console.width,
         title=Text(safe(listing.title), "bold") if listing.title else None,
-        caption=Text(safe(listing.caption), "dim italic") if listing.caption else None,
+        # a caption's own line breaks stay; the data's characters in it are made safe
+        caption=Text("\n".join(map(safe, listing.caption.split("\n"))), "dim italic")
+        if listing.caption
+        else None,
     )
     console.print(drawn)
 
