@@ -395,6 +395,30 @@ def test_a_source_url_closes_its_citations_as_a_link(
     assert next(a.attrs["href"] for a in listed.find("a")) == url
 
 
+def test_a_source_text_gone_or_a_quote_not_in_it_is_said_not_hidden(
+    dataset_copy: Callable[..., Path],
+) -> None:
+    data = dataset_copy()
+    rewrite(data, "text: Voluntary norms remain useful", "text: Voluntary norms stay useful")
+    dataset = load_dataset(data)  # loads; only `check` looks for the quotes
+    (data / "sources" / "alpha-paper.txt").unlink()  # gone after loading
+    brief = build_brief(dataset, None, None, None)
+    quotes = [(e.entry.source.id, q) for t in brief.topics for e in t.entries for q in e.quotes]
+    lost = [q for s, q in quotes if s == "alpha-paper" or "stay useful" in q.quote.text]
+    assert len(lost) == 4
+    assert [q.target for q in lost] == [q.line for q in lost] == [None] * 4
+    assert all(q.target for s, q in quotes if q not in lost)
+    html = render_html(brief)
+    root = parse(html)
+    alpha = next(c for c in brief.sources if c.source.id == "alpha-paper")
+    assert alpha.lines is None
+    assert "The text cannot be shown: " in words(ids(root)[alpha.anchor].text())
+    assert words(html).count("(not found in the source text shown below)") == len(lost)
+    markdown = render_markdown(brief)
+    for quote in lost:  # no line claimed for a quote not found
+        assert f"> — {md_text(quote.quote.where)}[^{quote.note}]\n" in markdown
+
+
 # --- a hostile dataset -----------------------------------------------------------------
 
 HOSTILE = '<script>alert(1)</script> "onerror="x *bold* [link](javascript:x) \u202e end'
