@@ -31,13 +31,19 @@ the CSL 1.0.2 specification's item types and variables:
 - `event-title` is the venue, `number` the UN document symbol, `URL` the address
   where the dataset has one, `title-short` the short title, `note` the source's
   note.
+- Text is written as the dataset has it (whitespace collapsed). CSL processors
+  read a few HTML-like tags in it as formatting (`<i>`, `<b>`, `<sup>`, `<sub>`,
+  `<span class="nocase">`) and CSL-JSON has no escape for them: such a tag in a
+  title is shown as formatting, never run.
 
 BibTeX gets one `@misc` entry per source, keyed by the source id (ids are
-already safe keys). Every TeX special character in the data (`\ { } # $ % & ~ _ ^`)
-is written as its escape, so no text from the data can end a field or run a
-command (`\input`, `\write18`) when the entry is read; an address is
-percent-encoded where it holds a character a URL cannot hold raw instead, so
-it still works as a link.
+already safe keys): an institution braced as one name, a title braced to keep
+its capitals, `year` and `month` for BibTeX and `date` (EDTF: the day, `?`, `~`)
+for biblatex, `howpublished` the genre and venue. Every TeX special character
+in the data (`\ { } # $ % & ~ _ ^`) is written as its escape, so no text from
+the data can end a field or run a command (`\input`, `\write18`) when the
+entry is read; an address is percent-encoded where it holds a character a URL
+cannot hold raw instead, so it still works as a link.
 """
 
 from __future__ import annotations
