@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -16,6 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from conftest import SHIPPED, Result
 from posttrack.output import layout
 
 # words and runs of spaces, with wide (CJK, emoji) and combining characters
@@ -142,3 +144,27 @@ def test_a_long_text_is_cut_into_lines_in_linear_work() -> None:
     small, large = _copied_to_cut(20_000), _copied_to_cut(40_000)
     assert small <= 20_000
     assert large <= 2 * small + 100
+
+
+def _widest(out: str) -> int:
+    return max(cell_len(line.rstrip()) for line in out.splitlines())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "binding-instrument", "-f", "table"),
+        ("cite", "common heritage of mankind", "-f", "table"),
+    ],
+)
+def test_prose_stops_at_a_readable_width_on_a_wide_terminal(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """At 250 columns a timeline's summary ran on in one line of 230 characters."""
+    monkeypatch.setenv("COLUMNS", "250")
+    wide = cli(*args, "--data", str(SHIPPED))
+    assert wide.code == 0
+    assert layout.READABLE_WIDTH - 10 < _widest(wide.out) <= layout.READABLE_WIDTH
+    monkeypatch.setenv("COLUMNS", "70")  # a narrower terminal: its own width
+    narrow = cli(*args, "--data", str(SHIPPED))
+    assert 60 < _widest(narrow.out) <= 70

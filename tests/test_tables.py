@@ -5,11 +5,13 @@ keep their look, and never read data as markup."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -18,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
+from conftest import SHIPPED, Result, rewrite
 from posttrack.output import columns, tables
 from posttrack.output.escape import safe
 from posttrack.output.formats import Column, Format, Listing, write_listing
@@ -368,3 +371,89 @@ def test_the_table_columns_are_the_listings_table_columns() -> None:
     out = _listing_table(listing, 80)
     assert "hidden" not in out
     assert "a" in out
+
+
+def test_the_shipped_diff_at_80_columns_splits_no_word(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`diff 2020 2024 -f table` at 80 columns printed "comprehens/ive"."""
+    document = json.loads(cli("diff", "2020", "2024", "-f", "json", "--data", str(SHIPPED)).out)
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli("diff", "2020", "2024", "-f", "table", "--data", str(SHIPPED))
+    assert result.code == 0
+    _fits(result.out, 80)
+    lines = result.out.splitlines()
+    stances = [c[side]["stance"] for c in document["changes"] for side in ("from", "to") if c[side]]
+    words = {word.strip("[]{}+-") for stance in stances for word in stance.split()}
+    assert {"comprehensive", "international"} <= words
+    for word in words:
+        assert any(word in line for line in lines), word
+    for change in document["changes"]:  # an id whole, or broken after a hyphen
+        pieces = re.findall(r"[^-]+-?", change["topic"])
+        assert all(any(piece in line for line in lines) for piece in pieces), change["topic"]
+
+
+def _word_diff(width: int = 100, *, no_color: bool = False) -> str:
+    document = _document([("binding rules", "a comprehensive framework", "")])
+    document["changes"][0]["stance_diff"] = [
+        {"op": "equal", "text": "a"},
+        {"op": "delete", "text": "binding rules"},
+        {"op": "insert", "text": "comprehensive framework"},
+    ]
+    stream = _Terminal()
+    with _width(width):
+        write_diff_table(document, stream, no_color=no_color, quotes=False)
+    return stream.getvalue()
+
+
+def test_without_colour_removed_and_added_words_are_marked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for marked in (
+        _ANSI.sub("", _word_diff()),  # NO_COLOR, the tests' default: bold still
+        _ANSI.sub("", _word_diff(no_color=True)),  # --no-color
+    ):
+        assert "[-binding rules-]" in marked
+        assert "{+comprehensive framework+}" in marked
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    coloured = _word_diff()
+    assert "[-" not in coloured
+    assert "{+" not in coloured
+    runs = _styled(coloured)
+    assert {"9", "31"} <= runs["binding rules"]  # struck through, red
+    assert "32" in runs["comprehensive framework"]  # green
+    monkeypatch.setenv("TERM", "dumb")
+    dumb = _word_diff()  # rich draws a dumb terminal 80 columns wide
+    assert "[-binding rules-]" in dumb
+    assert "{+comprehensive" in dumb
+    assert "framework+}" in dumb
+
+
+def test_the_date_legend_only_under_a_date_that_needs_it(
+    cli: Callable[..., Result], dataset_copy: Callable[..., Path]
+) -> None:
+    for command in ("topics", "sources"):
+        out = cli(command, "-f", "table").out
+        assert "2020?" in out
+        assert columns.DATE_CAPTION in out
+    data = dataset_copy()
+    rewrite(data, '"2020?"', '"2020"')
+    for command in ("topics", "sources"):
+        result = cli(command, "-f", "table", "--data", str(data))
+        assert result.code == 0
+        assert "?" not in result.out
+        assert "uncertain" not in result.out
+        assert result.out.rstrip().splitlines()[-1].strip()  # no blank caption left
+
+
+def test_the_legend_goes_but_the_coverage_note_stays() -> None:
+    from rich.text import Text
+
+    rows = [[Text("2021-12-13")]]
+    note = "Covers 2020 to 2024."
+    for separator in ("\n\n", "\\x0a\\x0a"):  # as written, and as made safe for a terminal
+        caption = Text(note + separator + columns.DATE_CAPTION)
+        assert tables._legend_needed(caption, rows).plain == note  # type: ignore[union-attr]
+        assert tables._legend_needed(caption, [[Text("2020~")]]) is caption
+    assert tables._legend_needed(Text(columns.DATE_CAPTION), rows) is None

@@ -26,6 +26,10 @@ from rich.text import Text
 
 _WORD = re.compile(r"\s*\S+\s*")
 
+# prose is read in lines of at most this many cells, however wide the terminal:
+# at 250 columns a timeline's summary ran to one line of 230 characters
+READABLE_WIDTH = 100
+
 
 # characters one cell wide, as rich measures them: most Latin, Greek and Cyrillic,
 # general punctuation (quotes, dashes, ellipsis) and box drawing and shapes
@@ -120,7 +124,7 @@ class Page:
 
     def __init__(self, console: Any) -> None:
         self.console = console
-        self.width: int = console.width
+        self.width: int = min(console.width, READABLE_WIDTH)
         self.crop = False  # set when a line may be wider than the console
         self._segments: list[Segment] = []
         self._styles: dict[tuple[str | Style, str | Style], Style] = {}

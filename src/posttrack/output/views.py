@@ -236,6 +236,11 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
     from posttrack.output import tables
 
     start, end = document["from"], document["to"]
+    console = make_console(stream, no_color)
+    # without colour (NO_COLOR, --no-color, TERM=dumb, a file) red and strike-through
+    # are gone: the words are marked as `git diff --word-diff` marks them
+    marked = console.no_color or console.color_system is None
+    marks = {"delete": ("[-", "-]"), "insert": ("{+", "+}")}
 
     def side(record: Record | None, ops: list[Record], drop: str) -> Text:
         if record is None:
@@ -248,7 +253,10 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
             if index:
                 text.append(" ")
             style = {"delete": "red strike", "insert": "green"}.get(op["op"], "")
-            text.append(safe(op["text"]), style if len(ops) > 1 else "")
+            words = safe(op["text"])
+            if marked and op["op"] in marks and len(ops) > 1:
+                words = marks[op["op"]][0] + words + marks[op["op"]][1]
+            text.append(words, style if len(ops) > 1 else "")
         if record["voice"] != "primary":
             text.append(
                 f"  ({record['voice']})", "magenta" if record["voice"] == "secondary" else "yellow"
@@ -284,7 +292,6 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
         tables.Column(f"as of {safe(end)}", ratio=1),
         tables.Column("change", min_width=9),
     ]
-    console = make_console(stream, no_color)
     title = Text(f"Positions as of {safe(start)} and as of {safe(end)}", "bold")
     caption = Text(safe(document["summary"]), "dim italic") if document.get("summary") else None
     console.print(
