@@ -31,14 +31,61 @@ def check_dataset(data: str | os.PathLike[str] | None = None) -> CheckOutcome:
     try:
         loaded = load(data, check=True)
     except DataError as error:
-        problems = error.problems
-        return CheckOutcome(problems, count_errors(problems), "the dataset does not load", False)
+        return _not_loaded(data, error.problems)
     problems = sorted(
         [*(loaded.problems or []), *step_problems(loaded.dataset)],
         key=lambda p: (p.path, p.line, p.column),
     )
     errors = count_errors(problems)
     return CheckOutcome(problems, errors, check_summary(loaded.dataset, errors), True)
+
+
+def _not_loaded(data: str | os.PathLike[str] | None, problems: list[Problem]) -> CheckOutcome:
+    """A dataset that does not load: the loader's problems, and with them those of
+    the quotes of every valid position whose source is valid too, so that a curator
+    fixes both in one round. (The exit code stays a data error's: the dataset
+    cannot be used as it is.)"""
+    from posttrack.dataset.load import read_dataset
+
+    try:
+        partial = read_dataset(data)
+    except DataError:  # nothing could be read: not YAML, not a mapping, not UTF-8
+        return CheckOutcome(problems, count_errors(problems), "the dataset does not load", False)
+    quoted = quote_problems(partial.dataset)
+    found = sorted([*partial.problems, *quoted], key=lambda p: (p.path, p.line, p.column))
+    entries, in_quotes = count_errors(partial.problems), count_errors(quoted)
+    valid = len(partial.dataset.positions)
+    summary = (
+        f"the dataset does not load: {entries} problem(s) in its entries, {in_quotes} in "
+        f"the quotes of the {valid} valid position(s)"
+    )
+    return CheckOutcome(found, count_errors(found), summary, False)
+
+
+def quote_problems(dataset: Dataset) -> list[Problem]:
+    """What is wrong with the quotes of the dataset's positions, and with the marked
+    passages of the sources they quote, without the rest of what `check` verifies:
+    for a dataset that did not load, whose entries here are only its valid ones."""
+    from posttrack.quotes.locate import SourceText, read_source
+    from posttrack.quotes.verify import verify_passages, verify_quote
+
+    path = shown_path(dataset.file)
+    problems: list[Problem] = []
+    texts: dict[str, SourceText | None] = {}
+    for position in dataset.positions:
+        if position.source not in texts:
+            source = dataset.sources[position.source]
+            try:
+                texts[source.id] = text = read_source(source)
+            except DataError as error:
+                texts[source.id] = None
+                problems.extend(error.problems)
+            else:
+                problems.extend(verify_passages(dataset, text, path))
+        if (known := texts[position.source]) is not None:
+            for quote in position.quotes:
+                problems.extend(verify_quote(dataset, known, quote, path)[1])
+    return problems
 
 
 def count_errors(problems: list[Problem]) -> int:

@@ -14,6 +14,7 @@ in full is limited only by its size (the loader's 32 MiB).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -194,10 +195,14 @@ def read_yaml(text: str, path: str) -> Any:
                 if documents > 1:
                     raise fail(_mark(event), "more than one YAML document; keep one")
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = f"invalid YAML: {error.problem or error.context}"
-        raise DataError.at(path, line, column, message) from None
+        marks = [
+            (m.line + 1, m.column + 1) if m is not None else None
+            for m in (error.problem_mark, error.context_mark)
+        ]
+        at, hint = yaml_hint(text, marks[0], marks[1])
+        said = " ".join(str(error.problem or error.context).split())
+        message = f"invalid YAML: {said}" + (f"; {hint}" if hint else "")
+        raise DataError.at(path, *(at or (0, 0)), message) from None
     except yaml.reader.ReaderError as error:  # a character YAML forbids, such as NUL
         before = text[: error.position]
         line, column = before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1
@@ -207,3 +212,107 @@ def read_yaml(text: str, path: str) -> Any:
     except yaml.YAMLError as error:
         raise DataError.at(path, 0, 0, f"invalid YAML: {' '.join(str(error).split())}") from None
     return root[0] if root else None
+
+
+_QUOTES = "\"'"
+_BRACKETS = {"[": "]", "{": "}"}
+
+
+def yaml_hint(text: str, problem: Mark | None, context: Mark | None) -> tuple[Mark | None, str]:
+    """Where a YAML error is, and what to do about it, read from the text at the
+    parser's marks rather than from its wording (which differs between PyYAML's C
+    and Python parsers): a tab, a quote or bracket never closed, a value that holds
+    ': ', a line indented unlike the one above."""
+    lines = text.splitlines()
+
+    def line_at(mark: Mark | None) -> str:
+        return lines[mark[0] - 1] if mark is not None and 0 < mark[0] <= len(lines) else ""
+
+    def char_at(mark: Mark | None) -> str:
+        found = line_at(mark)
+        return found[mark[1] - 1] if mark is not None and 0 < mark[1] <= len(found) else ""
+
+    here = line_at(problem)
+    if "\t" in here[: len(here) - len(here.lstrip(" \t"))]:
+        return problem, "a tab is used for indentation; indent with spaces"
+    opened = char_at(context)
+    later = problem is None or context is None or problem[0] > context[0]
+    if opened and opened in _QUOTES and later:
+        return context, f"the {opened} opened here is never closed; close it"
+    if opened in _BRACKETS and later:
+        closer = _BRACKETS[opened]
+        return context, f"the '{opened}' opened here is never closed; close it with '{closer}'"
+    if problem is None:
+        return context, ""
+    before = here[: problem[1] - 1]
+    if opened == '"' and "\\" in (char_at(problem) + before[-1:]):
+        return problem, (
+            "a backslash in double quotes starts an escape; use single quotes, "
+            "or write \\\\ for a backslash"
+        )
+    if char_at(problem) == ":" and ": " in before.lstrip(" -"):
+        return problem, "quote a value that contains ': ' (or write it as a > block)"
+    if char_at(problem) in ("@", "`"):
+        return problem, f"a value cannot start with '{char_at(problem)}'; quote it"
+    last = before.rstrip()[-1:]
+    if last and last in _QUOTES and before.count(last) >= 2:
+        return problem, "text follows a quoted value; put all of the value inside the quotes"
+    if before.count('"') % 2 == 1 and (start := _unclosed_above(lines, problem[0])) is not None:
+        return start, 'the " opened here is not closed on its line; close it'
+    above = _line_above(lines, problem[0])
+    if above is not None and here.strip():
+        item = here.lstrip(" ").startswith("- ")
+        mine = len(here) - len(here.lstrip(" ")) if item else _content_indent(here)
+        theirs = _content_indent(above)
+        if item and mine == theirs and not above.lstrip(" ").startswith("-"):
+            return problem, (
+                "a list entry ('- ') among a mapping's keys; make it a key, or put "
+                "the list under a key of its own"
+            )
+        if mine > theirs and not above.rstrip().endswith(":"):
+            return problem, "this line is indented more than the line above; line it up with it"
+        if mine < theirs and not _opens_at(lines, problem[0], mine):
+            return problem, (
+                "this line is indented less than the line above, and unlike any key "
+                "before it; line it up with its entry's other keys"
+            )
+    return problem, ""
+
+
+def _line_above(lines: list[str], line: int) -> str | None:
+    """The nearest line before `line` (1-based) that holds more than a comment."""
+    for above in reversed(lines[: line - 1]):
+        if above.strip() and not above.lstrip().startswith("#"):
+            return above
+    return None
+
+
+def _content_indent(line: str) -> int:
+    """Where a line's content starts, after its indentation and any `- ` markers."""
+    at = len(line) - len(line.lstrip(" "))
+    while line.startswith("- ", at) or line[at:].rstrip() == "-":
+        at += 2
+        at += len(line[at:]) - len(line[at:].lstrip(" "))
+    return at
+
+
+def _opens_at(lines: list[str], line: int, indent: int) -> bool:
+    """Whether some key above `line` starts at `indent` (so the line closes a block)."""
+    return any(
+        _content_indent(above) == indent or len(above) - len(above.lstrip(" ")) == indent
+        for above in lines[: line - 1]
+        if above.strip() and not above.lstrip().startswith("#")
+    )
+
+
+_OPENS_QUOTE = re.compile(r'(?::|^\s*-)\s+"')
+
+
+def _unclosed_above(lines: list[str], line: int) -> Mark | None:
+    """Where the nearest value above `line` starts with a double quote that its line
+    does not close (a quoted value may run on, but seldom does by mistake)."""
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        if text.count('"') % 2 == 1 and (opens := _OPENS_QUOTE.search(text)):
+            return (number, opens.end())
+    return None
