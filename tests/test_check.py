@@ -230,7 +230,10 @@ def test_unloadable_dataset_exits_2_with_its_problems(
     result = cli("check", "--data", str(data))
     assert result.code == 2
     assert result.out.startswith(f"{data / 'positions.yaml'}:10:11: 'kind' is 'memo'")
-    assert result.err == "check: the dataset does not load\n"
+    assert result.err == (
+        "check: the dataset does not load: 1 problem(s) in its entries, "
+        "0 in the quotes of the 2 valid position(s)\n"
+    )
 
 
 def test_check_json(cli: Cli, dataset_copy: Callable[..., Path]) -> None:
