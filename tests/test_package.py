@@ -32,6 +32,13 @@ def test_wheel_ships_the_dataset_and_finds_it_installed(tmp_path: Path) -> None:
     }
     assert {f"posttrack/data/{name}" for name in shipped} <= names
     assert "posttrack/data/positions.yaml" in names
+    # the manual pages, for man to find beside the environment's bin/
+    version_dir = next(
+        n.split("/")[0] for n in names if n.endswith(".data/data/share/man/man1/posttrack.1")
+    )
+    pages = {p.name for p in (REPO / "man" / "man1").glob("*.1")}
+    assert {f"{version_dir}/data/share/man/man1/{page}" for page in pages} <= names
+    assert "posttrack-cite.1" in pages
     import posttrack
 
     assert wheel.name.startswith(f"posttrack-{posttrack.__version__}-")  # --version's source
