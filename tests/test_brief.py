@@ -421,7 +421,7 @@ def test_a_source_text_gone_or_a_quote_not_in_it_is_said_not_hidden(
 
 # --- a hostile dataset -----------------------------------------------------------------
 
-HOSTILE = '<script>alert(1)</script> "onerror="x *bold* [link](javascript:x) \u202e end'
+HOSTILE = '<script>alert(1)</script> "onerror="x *bold* [link](javascript:x) ```` \u202e end'
 # verbatim in the source text (a quote's brackets would be editorial, so none here)
 HOSTILE_QUOTE = '<script>alert(2)</script> "onerror="y `code` | #not > \u202e end.'
 
