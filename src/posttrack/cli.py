@@ -17,7 +17,7 @@ import typer
 
 from posttrack.dates import Date
 from posttrack.errors import DataError, ExitStatus, PosttrackError, UsageError
-from posttrack.output import columns, escape, formats, records, views
+from posttrack.output import columns, escape, files, formats, records, views
 from posttrack.output.formats import Format, Listing
 
 app = typer.Typer(
@@ -151,9 +151,40 @@ def topics(
     formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
 
 
-@app.command(epilog=examples("posttrack sources", "posttrack sources -f json"))
+class SourcesFormat(StrEnum):
+    """`sources`' formats: every listing's, and two for reference managers."""
+
+    auto = "auto"
+    table = "table"
+    plain = "plain"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    md = "md"
+    csl_json = "csl-json"
+    bibtex = "bibtex"
+
+
+@app.command(
+    epilog=examples(
+        "posttrack sources",
+        "posttrack sources -f csl-json > sources.json",
+        "posttrack sources -f bibtex > sources.bib",
+    )
+)
 def sources(
-    fmt: FormatOption = Format.auto,
+    fmt: Annotated[
+        SourcesFormat,
+        typer.Option(
+            "-f",
+            "--format",
+            case_sensitive=False,
+            metavar="FORMAT",
+            help="Any listing's format (auto, table, plain, json, jsonl, csv, tsv, md), or "
+            "csl-json (Zotero, pandoc --citeproc) or bibtex (LaTeX).",
+        ),
+    ] = SourcesFormat.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
     exact_cells: ExactCellsOption = False,
@@ -163,6 +194,16 @@ def sources(
     from posttrack.query.timeline import source_positions
 
     dataset = load(data).dataset
+    if fmt in (SourcesFormat.csl_json, SourcesFormat.bibtex):
+        from posttrack.output import csl
+
+        text = (
+            csl.dump_csl_json(dataset)
+            if fmt is SourcesFormat.csl_json
+            else csl.dump_bibtex(dataset)
+        )
+        sys.stdout.write(text)
+        return
     rows = [records.source_record(s, n) for s, n in source_positions(dataset)]
     listing = Listing(
         "sources",
@@ -172,7 +213,9 @@ def sources(
         extra={"dataset": records.dataset_record(dataset)},
         caption=columns.coverage_caption(dataset.description),
     )
-    formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
+    formats.write_listing(
+        listing, Format(fmt.value), sys.stdout, no_color=no_color, exact_cells=exact_cells
+    )
 
 
 def _date(text: str, what: str) -> Date:
@@ -542,23 +585,74 @@ class By(StrEnum):
     quote = "quote"
 
 
+class ExportFormat(StrEnum):
+    """`export`'s formats: every listing's, and a SQLite database for Datasette."""
+
+    auto = "auto"
+    table = "table"
+    plain = "plain"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    md = "md"
+    sqlite = "sqlite"
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-o", "--output", metavar="FILE", show_default=False, help="Write to FILE (atomically)."
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace FILE (and what is written beside it) if it exists.")
+]
+
+
 @app.command(
     epilog=examples(
-        "posttrack export -f csv > positions.csv", "posttrack export --by quote -f jsonl"
+        "posttrack export -f csv > positions.csv",
+        "posttrack export --by quote -f jsonl",
+        "posttrack export -f sqlite -o positions.db",
     )
 )
 def export(
     by: Annotated[
         By, typer.Option(case_sensitive=False, help="One row per position, or per quote.")
     ] = By.position,
-    fmt: FormatOption = Format.auto,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "-f",
+            "--format",
+            case_sensitive=False,
+            metavar="FORMAT",
+            help="Any listing's format (auto, table, plain, json, jsonl, csv, tsv, md), or "
+            "sqlite (with -o FILE: tables, foreign keys and full-text search, for Datasette).",
+        ),
+    ] = ExportFormat.auto,
+    output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     no_color: NoColorOption = False,
     exact_cells: ExactCellsOption = False,
 ) -> None:
-    """The whole dataset flattened for spreadsheets, pandas and jq (csv, tsv, json, jsonl, md)."""
+    """The whole dataset flattened for spreadsheets, pandas and jq (csv, tsv, json, jsonl,
+    md), or as a SQLite database (-f sqlite -o FILE) that Datasette serves as it is."""
     from posttrack.dataset.snapshot import load
 
+    if fmt is ExportFormat.sqlite:
+        if output is None:
+            raise UsageError("-f sqlite writes a database file; name it with -o FILE")
+        metadata = output.with_name(f"{output.stem}.metadata.json")
+        files.refuse_to_overwrite(output, force=force)
+        files.refuse_to_overwrite(metadata, force=force)
+        loaded = load(data)
+        _write_database(loaded.dataset, loaded.lines, output, metadata)
+        return
+    if output is not None:
+        raise UsageError(f"-o is for -f sqlite; write {fmt.value} with > FILE")
     loaded = load(data)
     rows = records.export_records(loaded.dataset, loaded.lines, by=by.value)
     per_quote = by is By.quote
@@ -568,7 +662,25 @@ def export(
         columns.EXPORT_QUOTE_COLUMNS if per_quote else columns.EXPORT_POSITION_COLUMNS,
         title=f"{loaded.dataset.title}: every {by.value}",
     )
-    formats.write_listing(listing, fmt, sys.stdout, no_color=no_color, exact_cells=exact_cells)
+    formats.write_listing(
+        listing, Format(fmt.value), sys.stdout, no_color=no_color, exact_cells=exact_cells
+    )
+
+
+def _write_database(dataset: Any, lines: Any, output: Path, metadata: Path) -> None:
+    """The database, then Datasette's metadata beside it; on stderr, how to serve them."""
+    import json
+
+    from posttrack.output.sqlite import datasette_metadata, write_sqlite
+
+    write_sqlite(dataset, lines, output)
+    described = datasette_metadata(dataset, output.stem)
+    files.write_atomically(json.dumps(described, indent=2, ensure_ascii=False) + "\n", metadata)
+    sys.stderr.write(
+        f"export: wrote {escape.safe(str(output))} and {escape.safe(str(metadata))}; "
+        f"serve them with: datasette {escape.safe(str(output))} "
+        f"--metadata {escape.safe(str(metadata))}\n"
+    )
 
 
 class Shell(StrEnum):

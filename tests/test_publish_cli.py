@@ -1,0 +1,67 @@
+"""`sources -f csl-json|bibtex` and `export -f sqlite -o FILE` on the command line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import SHIPPED, Result
+
+Cli = Callable[..., Result]
+
+
+def test_sources_as_csl_json_and_bibtex(cli: Cli) -> None:
+    result = cli("sources", "--data", str(SHIPPED), "-f", "csl-json")
+    assert (result.code, result.err) == (0, "")
+    items = json.loads(result.out)
+    assert [item["id"] for item in items][:2] == [
+        "2020-oewg-working-paper",
+        "2020-oewg-predraft-inputs",
+    ]
+    bib = cli("sources", "--data", str(SHIPPED), "-f", "bibtex")
+    assert (bib.code, bib.err) == (0, "")
+    assert bib.out.count("@misc{") == len(items)
+    assert "-f csl-json" not in cli("topics", "-f", "csl-json").out  # only sources has it
+    assert cli("topics", "-f", "csl-json").code == 2
+
+
+def test_export_sqlite_writes_the_database_and_its_metadata(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "positions.db"
+    result = cli("export", "--data", str(SHIPPED), "-f", "sqlite", "-o", str(target))
+    assert (result.code, result.out) == (0, "")
+    assert "datasette" in result.err
+    metadata = json.loads((tmp_path / "positions.metadata.json").read_text(encoding="utf-8"))
+    assert "positions" in metadata["databases"]
+    with sqlite3.connect(target) as db:
+        (count,) = db.execute("SELECT count(*) FROM positions").fetchone()
+    assert count == 61
+
+
+def test_export_never_replaces_a_file_unless_told(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "positions.db"
+    target.write_bytes(b"my own work")
+    result = cli("export", "-f", "sqlite", "-o", str(target))
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"posttrack: error: '{target}' exists; give --force to replace it, or another name\n"
+    )
+    assert target.read_bytes() == b"my own work"
+    assert not (tmp_path / "positions.metadata.json").exists()
+    assert cli("export", "-f", "sqlite", "-o", str(target), "--force").code == 0
+    assert target.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_export_output_options_say_what_to_do(cli: Cli, tmp_path: Path) -> None:
+    no_file = cli("export", "-f", "sqlite")
+    assert (no_file.code, no_file.err) == (
+        2,
+        "posttrack: error: -f sqlite writes a database file; name it with -o FILE\n",
+    )
+    csv = cli("export", "-f", "csv", "-o", str(tmp_path / "x.csv"))
+    assert (csv.code, csv.err) == (
+        2,
+        "posttrack: error: -o is for -f sqlite; write csv with > FILE\n",
+    )
+    assert not (tmp_path / "x.csv").exists()
