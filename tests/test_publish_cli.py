@@ -65,3 +65,21 @@ def test_export_output_options_say_what_to_do(cli: Cli, tmp_path: Path) -> None:
         "posttrack: error: -o is for -f sqlite; write csv with > FILE\n",
     )
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_commands_that_print_evidence_warn_once_of_quotes_not_in_their_sources(
+    cli: Cli, dataset_copy: Callable[..., Path]
+) -> None:
+    from conftest import rewrite
+
+    data = dataset_copy()
+    rewrite(data, "Alpha supports voluntary norms of behaviour.", "Alpha opposes all norms.")
+    warning = (
+        "posttrack: warning: 1 quote is not found in its source (the dataset has not "
+        "passed check); run 'posttrack check' before relying on them\n"
+    )
+    for args in (("show", "norms"), ("diff", "2020", "2024"), ("export",)):
+        result = cli(*args, "--data", str(data), "-f", "json")
+        assert (result.code, result.err) == (0, warning), args
+    clean = cli("show", "binding", "--data", str(data), "-f", "json")  # its quotes are there
+    assert clean.err == ""

@@ -218,6 +218,22 @@ def sources(
     )
 
 
+def warn_unproved(positions: Any, lines: dict[Any, int | None]) -> None:
+    """Once, on stderr: quotes about to be printed as evidence that are not in their
+    sources (the dataset has not passed `check`)."""
+    missing = sum(lines.get(q) is None for p in positions for q in p.quotes)
+    if missing:
+        what = (
+            "quote is not found in its source"
+            if missing == 1
+            else ("quotes are not found in their sources")
+        )
+        sys.stderr.write(
+            f"posttrack: warning: {missing} {what} (the dataset "
+            "has not passed check); run 'posttrack check' before relying on them\n"
+        )
+
+
 def _date(text: str, what: str) -> Date:
     from posttrack.dates import DateFormatError, parse_user_date
 
@@ -324,6 +340,7 @@ def show(
         heading = timeline.as_of_heading(when, found, carried)
     else:
         entries = timeline.history(dataset, chosen.id, start, end)
+    warn_unproved((e.position for e in entries), lines)
     rows = [
         records.entry_record(e, chosen, lines, quotes=quotes, state=dataset.state) for e in entries
     ]
@@ -398,6 +415,8 @@ def diff(
     changes = diff_dates(dataset, first, second, topics or None)
     if changed_only:
         changes = [c for c in changes if c.changed]
+    shown = [e.position for c in changes for e in (c.before, c.after) if e is not None]
+    warn_unproved(shown, lines)
     rows = [records.change_record(c, lines, dataset.state) for c in changes]
     resolved = formats.resolve_format(fmt, sys.stdout)
     told = summary(changes)
@@ -649,11 +668,13 @@ def export(
         files.refuse_to_overwrite(output, force=force)
         files.refuse_to_overwrite(metadata, force=force)
         loaded = load(data)
+        warn_unproved(loaded.dataset.positions, loaded.lines)
         _write_database(loaded.dataset, loaded.lines, output, metadata)
         return
     if output is not None:
         raise UsageError(f"-o is for -f sqlite; write {fmt.value} with > FILE")
     loaded = load(data)
+    warn_unproved(loaded.dataset.positions, loaded.lines)
     rows = records.export_records(loaded.dataset, loaded.lines, by=by.value)
     per_quote = by is By.quote
     listing = Listing(
