@@ -131,6 +131,12 @@ Copy = Callable[..., Path]
             "    quotes: none\n    other:\n      - text: Alpha",
             "'quotes' must be a list, not a text",
         ),
+        (  # once dropped in silence: the dataset loaded without the position
+            "    quotes:\n      - text: Alpha supports voluntary norms of behaviour.\n"
+            "        where: para 3\n",
+            "    quotes: []\n",
+            "'quotes' must be a list with at least one entry",
+        ),
     ],
 )
 def test_each_class_of_error(dataset_copy: Copy, old: str, new: str, expected: str) -> None:

@@ -246,6 +246,8 @@ def yaml_hint(text: str, problem: Mark | None, context: Mark | None) -> tuple[Ma
         return context, ""
     before = here[: problem[1] - 1]
     if opened == '"' and "\\" in (char_at(problem) + before[-1:]):
+        if char_at(problem) != "\\":  # PyYAML's Python parser marks the character after it
+            problem = (problem[0], problem[1] - 1)
         return problem, (
             "a backslash in double quotes starts an escape; use single quotes, "
             "or write \\\\ for a backslash"
