@@ -296,6 +296,28 @@ def test_every_quote_links_to_its_marked_span_at_its_line(brief: Brief, html: st
                 assert mark.text().lstrip(" \"'“‘(").startswith(first_word)
 
 
+def test_a_quote_in_others_words_says_whose(shipped: Dataset) -> None:
+    from posttrack.quotes.attribution import passage_of
+    from posttrack.quotes.locate import read_source
+
+    brief = build_brief(shipped, None, None, None)
+    others = 0
+    for topic in brief.topics:
+        for entry in topic.entries:
+            text = read_source(entry.entry.source).raw
+            for quote in entry.quotes:
+                passage = passage_of(
+                    entry.entry.source, quote.quote.where, text=text, line=quote.line or 0
+                )
+                assert quote.said_by == (passage.said_by if passage else None)
+                others += passage is not None
+    assert others  # the shipped sources mark passages in others' words
+    markdown = render_markdown(brief)
+    said = [q for t in brief.topics for e in t.entries for q in e.quotes if q.said_by]
+    for quote in said:
+        assert f"; in the words of {md_text(quote.said_by)}[^{quote.note}]\n" in markdown
+
+
 def test_the_same_data_gives_the_same_bytes() -> None:
     runs = []
     for _ in range(2):

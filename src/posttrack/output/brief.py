@@ -31,8 +31,14 @@ from posttrack.model import Dataset, Quote, Source, Topic
 from posttrack.output import citations
 from posttrack.output.escape import safe
 from posttrack.query.timeline import Entry, history
-from posttrack.quotes.attribution import passage_of
-from posttrack.quotes.locate import exact_spans, find_exact, quote_parts, read_source
+from posttrack.quotes.attribution import said_by
+from posttrack.quotes.locate import (
+    SourceText,
+    exact_spans,
+    find_exact,
+    quote_parts,
+    read_source,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -147,7 +153,11 @@ def build_brief(
                 seen.add(entry.source.id)
                 text = texts[entry.source.id]
                 line, target = text.mark(quote, anchors[entry.source.id])
-                quotes.append(BriefQuote(quote, number, target, line, _said_by(entry, quote, text)))
+                quotes.append(
+                    BriefQuote(
+                        quote, number, target, line, _said_by(entry, quote, text, dataset.state)
+                    )
+                )
             shown.append(BriefEntry(entry, _date_note(entry), tuple(quotes)))
         brief_topics.append(BriefTopic(topic, tuple(shown)))
 
@@ -179,13 +189,21 @@ def _date_note(entry: Entry) -> str | None:
     return source.note if position.date.text == source.issued.text else None
 
 
-def _said_by(entry: Entry, quote: Quote, text: _SourceText) -> str | None:
-    """Whose words a quote is, where its source marks the passage as someone else's."""
+def _said_by(entry: Entry, quote: Quote, text: _SourceText, state: str) -> str | None:
+    """Whose words a quote is, where they are not the state's: a passage its source
+    marks as someone else's (a curated position's quote is otherwise the state's, in
+    the voice its source gives)."""
     line, end_line = text.lines_of(quote)
-    passage = passage_of(
-        entry.source, quote.where, text=text.raw, line=line or 0, end_line=end_line or 0
+    whose = said_by(
+        entry.source,
+        quote.where,
+        True,
+        state,
+        text=text.raw,
+        line=line or 0,
+        end_line=end_line or 0,
     )
-    return passage.said_by if passage is not None else None
+    return whose if whose != state else None
 
 
 class _SourceText:
@@ -197,12 +215,7 @@ class _SourceText:
         self.problem = problem
         self.pieces: list[tuple[int, int]] = []
         self._found: dict[str, list[tuple[int, int]]] = {}
-        if raw is not None:
-            from posttrack.quotes.locate import SourceText
-
-            self._text: SourceText | None = SourceText(source, raw)
-        else:
-            self._text = None
+        self._text = SourceText(source, raw) if raw is not None else None
 
     @classmethod
     def read(cls, source: Source) -> _SourceText:
