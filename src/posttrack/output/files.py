@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 
 from posttrack.errors import PosttrackError, UsageError
@@ -26,6 +25,8 @@ def write_atomically(text: str, target: Path) -> None:
     then renamed over it, so a reader never sees half a file and a failed or
     interrupted write leaves the target as it was and no temporary file. A
     symbolic link at `target` is replaced, never followed."""
+    import secrets  # here: its imports cost every command's start-up a few ms
+
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     done = False
     try:
