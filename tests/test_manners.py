@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -59,9 +60,10 @@ def _examples(cli: Cli, command: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_help_example_runs_on_the_shipped_data(
-    cli: Cli, command: str, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("POSTTRACK_DATA", str(SHIPPED))
+    monkeypatch.chdir(tmp_path)  # an example that writes a file writes it here
     examples = _examples(cli, command)
     assert 1 <= len(examples) <= 3
     for words in examples:
