@@ -15,9 +15,10 @@ from typing import Annotated, Any
 
 import typer
 
+from posttrack import textfile
 from posttrack.dates import Date
 from posttrack.errors import DataError, ExitStatus, PosttrackError, UsageError
-from posttrack.output import columns, escape, files, formats, records, views
+from posttrack.output import columns, escape, formats, records, views
 from posttrack.output.formats import Format, Listing
 
 app = typer.Typer(
@@ -665,8 +666,8 @@ def export(
         if output is None:
             raise UsageError("-f sqlite writes a database file; name it with -o FILE")
         metadata = output.with_name(f"{output.stem}.metadata.json")
-        files.refuse_to_overwrite(output, force=force)
-        files.refuse_to_overwrite(metadata, force=force)
+        textfile.refuse_to_overwrite(output, force=force)
+        textfile.refuse_to_overwrite(metadata, force=force)
         loaded = load(data)
         warn_unproved(loaded.dataset.positions, loaded.lines)
         _write_database(loaded.dataset, loaded.lines, output, metadata)
@@ -696,7 +697,7 @@ def _write_database(dataset: Any, lines: Any, output: Path, metadata: Path) -> N
 
     write_sqlite(dataset, lines, output)
     described = datasette_metadata(dataset, output.stem)
-    files.write_atomically(json.dumps(described, indent=2, ensure_ascii=False) + "\n", metadata)
+    textfile.write_atomically(json.dumps(described, indent=2, ensure_ascii=False) + "\n", metadata)
     sys.stderr.write(
         f"export: wrote {escape.safe(str(output))} and {escape.safe(str(metadata))}; "
         f"serve them with: datasette {escape.safe(str(output))} "
