@@ -20,6 +20,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from conftest import SHIPPED, rewrite
 from posttrack import load_dataset
@@ -35,6 +37,7 @@ from posttrack.output.brief import (
     render_markdown,
     write_brief,
 )
+from posttrack.output.escape import safe
 
 GOLDEN = Path(__file__).parent / "golden"
 TOPICS = ["binding-instrument", "international-law"]
@@ -555,6 +558,97 @@ def test_hostile_text_is_text_through_pandoc(hostile: Dataset, tmp_path: Path) -
     text = root.text()
     assert "<script>alert(1)</script>" in text
     assert "[link](javascript:x)" in text
+
+
+# --- any text from the data reads back as that text -----------------------------------
+
+# ASCII punctuation weighted up: Markdown's syntax is made of it
+MARKDOWNISH = st.text(
+    st.one_of(st.sampled_from("\\`*_[]{}<>()#+-.!|~^$@&:;=\"' \t\n0123456789"), st.characters()),
+    max_size=40,
+)
+TRICKY = [
+    "# heading",
+    "1. list",
+    "2) list",
+    "- item",
+    "+ item",
+    ": definition",
+    "= setext",
+    "> quote",
+    "    code",
+    "***",
+    "---",
+    "a -- b ... c",
+    "<div>block</div>",
+    "<!-- comment -->",
+    "&amp; &#x41; &copy",
+    "[a]: https://x",
+    "[^1] and ^[inline note] and [@cite] and @cite",
+    "$x^2$ and H~2~O and 2^10^",
+    "`code` and ``two``",
+    "line end\\",
+    "*em* _em_ **strong** ~~del~~",
+    "[link](javascript:x) ![img](x.png) <https://x.org>",
+    "| a | b |",
+    "{#id .class}",
+    "\"quoted\" and 'single'",
+    "(@) example",
+    "#. fancy",
+    "a\u202eb\u200bc",
+]
+
+
+def _expected(text: str) -> str:
+    return " ".join(safe(text).split())
+
+
+@given(MARKDOWNISH)
+def test_any_text_reads_back_as_itself_in_commonmark(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    assume(_expected(text))
+    # at a line's start and after the template's words
+    html = MarkdownIt("commonmark").render(f"{md_text(text)}\n\nText: {md_text(text)}\n")
+    root = parse(html)
+    assert [n.tag for n in root.walk()][1:] == ["p", "p"]  # paragraphs, nothing inside them
+    assert [p.text() for p in root.find("p")] == [_expected(text), f"Text: {_expected(text)}"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_markup_reads_back_as_text_at_a_line_start_in_commonmark(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    root = parse(MarkdownIt("commonmark").render(md_text(text) + "\n"))
+    assert [n.tag for n in root.walk()][1:] == ["p"]
+    assert root.text().strip() == _expected(text)
+
+
+def _inline_text(inlines: list[dict[str, object]]) -> str:
+    parts = []
+    for inline in inlines:
+        if inline["t"] == "Str":
+            parts.append(str(inline["c"]))
+        elif inline["t"] in ("Space", "SoftBreak"):
+            parts.append(" ")
+        else:
+            parts.append(f"<{inline['t']}>")  # any markup is a failure
+    return "".join(parts)
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_markup_reads_back_as_text_in_pandoc() -> None:
+    document = "\n\n".join(md_text(text) for text in TRICKY) + "\n"
+    result = subprocess.run(
+        ["pandoc", "-f", "markdown", "-t", "json"],
+        input=document,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    blocks = json.loads(result.stdout)["blocks"]
+    assert [b["t"] for b in blocks] == ["Para"] * len(TRICKY)
+    assert [_inline_text(b["c"]) for b in blocks] == [_expected(t) for t in TRICKY]
 
 
 # --- pandoc: a Word document with real footnotes ---------------------------------------
