@@ -269,6 +269,13 @@ LAYOUTS = {
         "         author: A, path: sources/a.txt}\ntopics: []\npositions: []\n",
         "path: sources/a.txt}\n    -   id: gamma-statement\n        title:",
     ),
+    "passages last, a comment at column 0 after": (
+        "sources:\n  - id: a\n    title: A\n    issued: '2020'\n    kind: statement\n"
+        "    voice: primary\n    author: A\n    path: sources/a.txt\n    passages:\n"
+        "      - where: para 1\n        said_by: others   # theirs\n# topics next\n"
+        "topics: []\npositions: []\n",
+        "        said_by: others   # theirs\n  - id: gamma-statement\n    title:",
+    ),
     "CRLF line endings": (
         "sources:\r\n  - id: a\r\n    title: A\r\n    issued: '2020'\r\n    kind: statement\r\n"
         "    voice: primary\r\n    author: A\r\n    path: sources/a.txt\r\ntopics: []\r\n"
