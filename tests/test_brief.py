@@ -295,6 +295,8 @@ def test_every_quote_links_to_its_marked_span_at_its_line(brief: Brief, html: st
                 section = next(a for a in mark.ancestors() if "source-text" in a.classes())
                 assert section.attrs["id"] == anchors[entry.entry.source.id]
                 assert line.attrs["id"] == f"{section.attrs['id']}-L{quote.line}"
+                # and the line links back to the quote
+                assert f"#q-{quote.note}" in [a.attrs["href"] for a in line.find("a")]
                 first_word = re.findall(r"\w+", quote.quote.text)[0]
                 assert mark.text().lstrip(" \"'“‘(").startswith(first_word)
 
@@ -442,6 +444,32 @@ def test_a_source_text_gone_or_a_quote_not_in_it_is_said_not_hidden(
     markdown = render_markdown(brief)
     for quote in lost:  # no line claimed for a quote not found
         assert f"> — {md_text(quote.quote.where)}[^{quote.note}]\n" in markdown
+
+
+def test_a_crlf_source_with_tabs_is_shown_as_its_lines(
+    dataset_copy: Callable[..., Path],
+) -> None:
+    data = dataset_copy()
+    text = data / "sources" / "alpha-paper.txt"
+    raw = text.read_text(encoding="utf-8").replace("binding rules for", "binding\trules for")
+    text.write_bytes(raw.replace("\n", "\r\n").encode())
+    brief = build_brief(load_dataset(data), None, None, None)
+    html = render_html(brief)
+    assert "\\x0d" not in html  # no carriage return shown as an escape
+    assert "\\x09" not in html
+    alpha = next(c for c in brief.sources if c.source.id == "alpha-paper")
+    assert alpha.lines is not None
+    assert ["".join(s.text for s in line.segments) for line in alpha.lines] == [
+        line.replace("\t", "    ") for line in raw.split("\n")
+    ]
+    quote = next(
+        q for t in brief.topics for e in t.entries for q in e.quotes if q.quote.where == "para 2"
+    )
+    assert quote.line == 5
+    line = ids(parse(html))[f"{alpha.anchor}-L5"]
+    assert [m.text() for m in line.find("mark")] == [
+        "There is a need for binding    rules for responsible State behaviour."
+    ]
 
 
 # --- a hostile dataset -----------------------------------------------------------------

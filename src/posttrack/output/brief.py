@@ -90,6 +90,7 @@ class TextLine(NamedTuple):
     number: int
     anchor: str  # the line's id
     segments: tuple[Segment, ...]
+    notes: tuple[int, ...] = ()  # the notes of the quotes that start on this line
 
 
 class CitedSource(NamedTuple):
@@ -152,7 +153,7 @@ def build_brief(
                 notes.append(Note(number, entry.source, quote.where, entry.source.id not in seen))
                 seen.add(entry.source.id)
                 text = texts[entry.source.id]
-                line, target = text.mark(quote, anchors[entry.source.id])
+                line, target = text.mark(quote, anchors[entry.source.id], number)
                 quotes.append(
                     BriefQuote(
                         quote, number, target, line, _said_by(entry, quote, text, dataset.state)
@@ -214,6 +215,7 @@ class _SourceText:
         self.raw = raw
         self.problem = problem
         self.pieces: list[tuple[int, int]] = []
+        self.notes: dict[int, list[int]] = {}  # a quote's first offset: its notes
         self._found: dict[str, list[tuple[int, int]]] = {}
         self._text = SourceText(source, raw) if raw is not None else None
 
@@ -257,12 +259,13 @@ class _SourceText:
         lines = self._text.lines
         return lines.locate(found[0][0])[0], lines.locate(max(found[-1][1] - 1, 0))[0]
 
-    def mark(self, quote: Quote, anchor: str) -> tuple[int | None, str | None]:
+    def mark(self, quote: Quote, anchor: str, note: int) -> tuple[int | None, str | None]:
         """Mark the quote's pieces; its first line and the id its link lands on."""
         found = self.find(quote)
         if not found:
             return None, None
         self.pieces.extend(found)
+        self.notes.setdefault(found[0][0], []).append(note)
         return self.lines_of(quote)[0], f"{anchor}-c{found[0][0]}"
 
     def cited(self, anchor: str) -> CitedSource:
@@ -273,7 +276,8 @@ class _SourceText:
         bounds = {b for piece in self.pieces for b in piece}
         lines = []
         offset = 0
-        for number, line in enumerate(self.raw.split("\n"), 1):
+        for number, whole in enumerate(self.raw.split("\n"), 1):
+            line = whole.removesuffix("\r")  # a CRLF file's lines end as any other's
             end = offset + len(line)
             cuts = sorted({offset, end} | {b for b in bounds if offset < b < end})
             segments = []
@@ -281,13 +285,17 @@ class _SourceText:
                 marked = any(s <= a and b <= e for s, e in self.pieces)
                 segments.append(
                     Segment(
-                        line[a - offset : b - offset],
+                        # a tab is layout, not a control character to show escaped
+                        line[a - offset : b - offset].replace("\t", "    "),
                         marked,
                         f"{anchor}-c{a}" if a in starts else None,
                     )
                 )
-            lines.append(TextLine(number, f"{anchor}-L{number}", tuple(segments)))
-            offset = end + 1
+            notes = tuple(
+                n for at in sorted(self.notes) if offset <= at < end for n in self.notes[at]
+            )
+            lines.append(TextLine(number, f"{anchor}-L{number}", tuple(segments), notes))
+            offset += len(whole) + 1
         return CitedSource(self.source, anchor, tuple(lines), None)
 
 
