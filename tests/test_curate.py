@@ -526,3 +526,24 @@ def test_init_then_add_source_then_check(tmp_path: Path, text_file: Path, cli: C
     assert list(dataset.sources) == ["gamma-statement", "gamma-two"]
     readme = (tmp_path / "beta" / "sources" / "README.md").read_text(encoding="utf-8")
     assert readme.count("| `gamma-") == 2
+
+
+def test_an_editor_finds_the_schema_and_the_dataset_valid(tmp_path: Path, text_file: Path) -> None:
+    """The schema line names the file init writes beside positions.yaml, and what
+    init and add-source write is valid against it (as a YAML editor checks it)."""
+    import json
+
+    import jsonschema
+
+    from posttrack.dataset import schema
+
+    target = tmp_path / "alpha"
+    init_dataset(target, "Alpha", schema=schema.schema_text())
+    named = SCHEMA_LINE.split("$schema=")[1]
+    shipped = json.loads((target / named).read_text(encoding="utf-8"))
+    assert shipped == schema.dataset_schema()
+    for step in ("init", "add-source"):
+        if step == "add-source":
+            add_source(target, text_file, **GOOD, url="https://example.org/gamma")
+        text = (target / "positions.yaml").read_text(encoding="utf-8")
+        jsonschema.validate(json.loads(json.dumps(read_yaml(text, "positions.yaml"))), shipped)
