@@ -323,6 +323,14 @@ def test_a_quote_in_others_words_says_whose(shipped: Dataset) -> None:
         assert f"; in the words of {md_text(quote.said_by)}[^{quote.note}]\n" in markdown
 
 
+def test_the_title_names_the_topics(shipped: Dataset, brief: Brief) -> None:
+    titles = ", ".join(shipped.topics[t].title for t in TOPICS)
+    assert brief.title == f"{shipped.state}'s positions: {titles}"
+    every = build_brief(shipped, None, None, None)
+    assert every.title == f"{shipped.state}'s positions: all {len(shipped.topics)} topics"
+    assert render_markdown(every).startswith(f"# {md_text(every.title)}\n")
+
+
 def test_the_same_data_gives_the_same_bytes() -> None:
     runs = []
     for _ in range(2):

@@ -199,9 +199,13 @@ def _png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def test_a_screenshot_of_the_shipped_brief(shipped_brief: Brief, tmp_path: Path) -> None:
+def test_a_screenshot_of_the_shipped_brief(tmp_path: Path) -> None:
+    # the README's example: `posttrack brief binding-instrument international-law -f html`
+    brief = build_brief(
+        load_dataset(SHIPPED), ["binding-instrument", "international-law"], None, None
+    )
     page = tmp_path / "brief.html"
-    page.write_text(render_html(shipped_brief), encoding="utf-8")
+    page.write_text(render_html(brief), encoding="utf-8")
     shot = tmp_path / "brief.png"
     seen = visit(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,2000")
     assert seen.console == []

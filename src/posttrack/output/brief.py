@@ -118,8 +118,14 @@ class Brief(NamedTuple):
     notes: tuple[Note, ...]
     sources: tuple[CitedSource, ...]  # the sources cited, in bibliography order
 
+    every: bool = False  # every topic of the dataset, none left out
+
     @property
     def title(self) -> str:
+        """`Pakistan's positions: Binding instrument, International law`; a brief of
+        every topic (more than a title can list) says how many."""
+        if self.every and len(self.topics) > 3:
+            return f"{self.state}'s positions: all {len(self.topics)} topics"
         titles = ", ".join(t.topic.title for t in self.topics)
         return f"{self.state}'s positions: {titles}" if titles else f"{self.state}'s positions"
 
@@ -176,6 +182,7 @@ def build_brief(
         topics=tuple(brief_topics),
         notes=tuple(notes),
         sources=tuple(texts[s.id].cited(anchors[s.id]) for s in order),
+        every=set(chosen) == set(dataset.topics),
     )
 
 
