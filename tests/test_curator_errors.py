@@ -224,7 +224,8 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
             "    summary: Supports voluntary norms.\n",
             "      summary: Supports voluntary norms.\n",
             ": Supports voluntary norms.",
-            "this line is indented more than the line above; line it up with it",
+            "this line is indented more than the line above, which has a value already; "
+            "line it up with that line, or remove that value",
         ),
         (
             "    summary: Supports voluntary norms.\n",

@@ -272,8 +272,11 @@ def yaml_hint(text: str, problem: Mark | None, context: Mark | None) -> tuple[Ma
                 "the list under a key of its own"
             )
         if mine > theirs and not above.rstrip().endswith(":"):
-            return problem, "this line is indented more than the line above; line it up with it"
-        if mine < theirs and not _opens_at(lines, problem[0], mine):
+            return problem, (
+                "this line is indented more than the line above, which has a value "
+                "already; line it up with that line, or remove that value"
+            )
+        if mine < theirs and _inside(lines, problem[0], mine):
             return problem, (
                 "this line is indented less than the line above, and unlike any key "
                 "before it; line it up with its entry's other keys"
@@ -298,13 +301,19 @@ def _content_indent(line: str) -> int:
     return at
 
 
-def _opens_at(lines: list[str], line: int, indent: int) -> bool:
-    """Whether some key above `line` starts at `indent` (so the line closes a block)."""
-    return any(
-        _content_indent(above) == indent or len(above) - len(above.lstrip(" ")) == indent
-        for above in lines[: line - 1]
-        if above.strip() and not above.lstrip().startswith("#")
-    )
+def _inside(lines: list[str], line: int, indent: int) -> bool:
+    """Whether a line at `indent` is misaligned inside its block: going up to the
+    block's parent (the first line indented less), no line starts where it does;
+    one that does would make it a key closing the block above, in line with it."""
+    for text in reversed(lines[: line - 1]):
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        raw = len(text) - len(text.lstrip(" "))
+        if indent in (raw, _content_indent(text)):
+            return False
+        if raw < indent:
+            return True
+    return False
 
 
 _OPENS_QUOTE = re.compile(r'(?::|^\s*-)\s+"')
