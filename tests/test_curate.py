@@ -547,3 +547,30 @@ def test_an_editor_finds_the_schema_and_the_dataset_valid(tmp_path: Path, text_f
             add_source(target, text_file, **GOOD, url="https://example.org/gamma")
         text = (target / "positions.yaml").read_text(encoding="utf-8")
         jsonschema.validate(json.loads(json.dumps(read_yaml(text, "positions.yaml"))), shipped)
+
+
+def test_a_path_another_source_names_is_refused(mini: Path, text_file: Path) -> None:
+    """alpha-paper's text is missing (check says so): adding a source whose text would
+    take its path would silently give alpha-paper that text."""
+    text = (mini / "positions.yaml").read_text(encoding="utf-8")
+    (mini / "positions.yaml").write_text(
+        text.replace("path: sources/alpha-paper.txt", "path: sources/./gamma-statement.txt"),
+        encoding="utf-8",
+    )
+    before = tree(mini)
+    with pytest.raises(UsageError, match=r"source 'alpha-paper' .* names sources/gamma-statement"):
+        add_source(mini, text_file, **GOOD)
+    assert tree(mini) == before
+
+
+def test_a_readme_without_the_table_gets_one_at_its_end(mini: Path, text_file: Path) -> None:
+    prose = "# Where the texts come from\n\nFrom the ministry's site.\n"
+    (mini / "sources" / "README.md").write_text(prose, encoding="utf-8")
+    added = add_source(mini, text_file, **GOOD)
+    readme = (mini / "sources" / "README.md").read_text(encoding="utf-8")
+    assert readme == (
+        prose + "\n| file (source id) | what it is | date | voice | SHA-256 |\n"
+        "|---|---|---|---|---|\n"
+        "| `gamma-statement.txt` | statement: Statement by Gamma: on rules # and norms (Gamma) "
+        f"| `2022-03-01` | primary | `{added.sha256}` |\n"
+    )

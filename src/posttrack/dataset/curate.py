@@ -296,7 +296,6 @@ def add_source(
         ("speaker", _optional(speaker, "--speaker")),
         ("venue", _optional(venue, "--venue")),
         ("url", _optional(url, "--url")),
-        ("path", f"{SOURCES_DIR}/{id}.txt"),
     ]
     yaml_file, root = _dataset_file(Path(dataset_dir))
     target = _kept_inside(yaml_file, root)
@@ -308,6 +307,12 @@ def add_source(
         raise UsageError(f"{shown} is not a dataset; `posttrack check` says what is wrong")
     if id in _source_ids(document):
         raise UsageError(f"{shown} already has a source '{id}'; choose another id")
+    path = f"{SOURCES_DIR}/{id}.txt"
+    for other, written in _source_paths(document):
+        if os.path.normpath(written) == path:  # its text is missing: check says so
+            raise UsageError(
+                f"source '{other}' in {shown} names {path} as its text; choose another id"
+            )
     sources = root / SOURCES_DIR
     if os.path.lexists(sources) and not (sources.is_dir() and _inside(sources, root)):
         raise UsageError(
@@ -322,7 +327,7 @@ def add_source(
         )
     content = _source_text(Path(file))
     digest = hashlib.sha256(content).hexdigest()
-    values.append(("sha256", digest))
+    values += [("path", path), ("sha256", digest)]
     entry = {key: value for key, value in values if value is not None}
     changed, line = _appended(text, document, entry, shown)
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
@@ -387,6 +392,15 @@ def _source_ids(document: YMap) -> set[str]:
     return {
         item["id"] for item in items if isinstance(item, YMap) and isinstance(item.get("id"), str)
     }
+
+
+def _source_paths(document: YMap) -> list[tuple[str, str]]:
+    items = document.get("sources")
+    return [
+        (str(item.get("id")), item["path"])
+        for item in (items if isinstance(items, YSeq) else ())
+        if isinstance(item, YMap) and isinstance(item.get("path"), str)
+    ]
 
 
 def _source_text(file: Path) -> bytes:
