@@ -245,3 +245,14 @@ def test_what_the_loader_refuses_for_its_shape_the_schema_refuses(
 def test_every_kind_of_value_is_in_the_schema() -> None:
     kinds = {field.kind for shape in SHAPES for field in shape.fields}
     assert kinds == set(Kind)
+
+
+def test_a_new_dataset_from_init_validates(tmp_path: Path) -> None:
+    from posttrack.dataset.curate import init_dataset
+
+    init_dataset(tmp_path / "new", "Chile", schema=schema_text())
+    assert (tmp_path / "new" / "positions.schema.json").read_text(encoding="utf-8") == (
+        schema_text()
+    )
+    assert schema_errors(as_loaded(tmp_path / "new")) == []
+    load_dataset(tmp_path / "new")
