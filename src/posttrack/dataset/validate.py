@@ -342,9 +342,10 @@ class Validator:
         """Report unknown and missing keys; False when a required one is missing (an
         unknown key is reported, but the entry is still built from the keys it knows)."""
         ok = True
+        spelt_twice = shape.same_key[1:] if shape.same_key else ()  # named once is enough
         for key in entry:
             if key not in shape.keys:
-                allowed = ", ".join(k for k in shape.keys if k != "URL")
+                allowed = ", ".join(k for k in shape.keys if k not in spelt_twice)
                 self.problem(
                     entry.key_marks[key], f"unknown key '{key}' in {shape.what}; expected {allowed}"
                 )
