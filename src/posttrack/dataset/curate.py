@@ -220,9 +220,10 @@ positions: []
 
 def _readme_scaffold(title: str) -> str:
     header, rule = _table_header()
+    which = f'of the dataset "{_md(title)}"' if title else "of this dataset"
     return f"""# Source texts: provenance
 
-The public documents of the dataset "{_md(title)}", as text. They are kept
+The public documents {which}, as text. They are kept
 here **unchanged**, each named by its source id, so that `posttrack check` and
 `posttrack cite` can quote them back and line numbers stay true. Do not edit,
 re-wrap or "fix" them: a typo in the original is evidence too.
@@ -300,8 +301,10 @@ def add_source(
     yaml_file, root = _dataset_file(Path(dataset_dir))
     target = _kept_inside(yaml_file, root)
     shown = shown_path(yaml_file)
-    raw = target.read_bytes()
     text = read_text(target, shown, MAX_DATA_BYTES)  # the loader's reading: BOM dropped
+    raw = target.read_bytes()  # what must still be there when it is replaced
+    if raw.decode("utf-8", errors="replace").removeprefix("\ufeff") != text:
+        raise UsageError(f"{shown} changed while posttrack was reading it; run the command again")
     document = read_yaml(text, shown)
     if not isinstance(document, YMap):
         raise UsageError(f"{shown} is not a dataset; `posttrack check` says what is wrong")
@@ -340,7 +343,7 @@ def add_source(
     dataset_title = ""
     if isinstance(document.get("dataset"), YMap):
         dataset_title = str(document["dataset"].get("title") or "")
-    new_readme = _with_row(old_readme, _row(entry), dataset_title or "this dataset", readme)
+    new_readme = _with_row(old_readme, _row(entry), dataset_title, readme)
     changes = _Changes()
     with changes:
         changes.make_directories(real_sources)
