@@ -54,6 +54,10 @@ FOLD_FLOOR = 8
 PROSE_FLOOR = 16
 # and above this many it is no longer read at a glance
 PROSE_CAP = 72
+# what a table tries, in turn, before it is stacked: ratio columns as wide as
+# this while the other columns, ids whole, narrow beside them; then ids wrapped
+# at their spaces (stage 1) and broken after their hyphens (stage 2)
+_ATTEMPTS = ((32, 0), (24, 0), (PROSE_FLOOR, 0), (PROSE_FLOOR, 1), (PROSE_FLOOR, 2))
 # a stacked record's lines after the first are indented this much
 STACK_INDENT = 2
 
@@ -155,14 +159,14 @@ def _plan(
     ]
     ratio = [index for index, column in enumerate(columns) if column.ratio]
     others = [index for index in range(len(columns)) if index not in ratio]
-    # the ratio columns first claim their floor; the others fit beside them
-    prose = {i: min(sizes[i].natural, max(sizes[i].word, PROSE_FLOOR)) for i in ratio}
-    beside = room - sum(prose.values())
-    wanted = [max(sizes[i].natural, columns[i].min_width or 0) for i in others]
-    if sum(wanted) > beside:
-        wanted = [sizes[i].natural for i in others]  # min_width holds while nothing narrows
     shown: list[int] | None = None
-    for stage in range(3):
+    for prose_floor, stage in _ATTEMPTS:
+        # the ratio columns claim their floor first; the others fit beside them
+        prose = {i: min(sizes[i].natural, max(sizes[i].word, prose_floor)) for i in ratio}
+        beside = room - sum(prose.values())
+        wanted = [max(sizes[i].natural, columns[i].min_width or 0) for i in others]
+        if sum(wanted) > beside:
+            wanted = [sizes[i].natural for i in others]  # min_width holds while nothing narrows
         floors = []
         for i in others:
             size = sizes[i]
@@ -256,10 +260,7 @@ def _legend_needed(caption: Text | None, rows: Sequence[Sequence[Text]]) -> Text
         return caption
     if any(_QUALIFIED_DATE.search(cell.plain) for row in rows for cell in row):
         return caption
-    # the legend after the coverage note, its blank line written as a newline or,
-    # made safe for a terminal, as `\x0a`
-    kept = caption.plain[: -len(DATE_CAPTION)]
-    kept = re.sub(r"(?:\n|\\x0a)*$", "", kept)
+    kept = caption.plain[: -len(DATE_CAPTION)].rstrip("\n")  # and the blank line before it
     return caption[: len(kept)] if kept else None
 
 
