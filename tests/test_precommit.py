@@ -31,13 +31,13 @@ def hook() -> dict[str, object]:
     return dict(found)
 
 
-def test_the_manifest_is_one_pre_commit_accepts() -> None:
+def test_the_manifest_is_one_pre_commit_accepts(tmp_path: Path) -> None:
     done = subprocess.run(
         [PRE_COMMIT, "validate-manifest", MANIFEST],
         capture_output=True,
         text=True,
         check=False,
-        env=_environment(MANIFEST.parent),
+        env=_environment(tmp_path),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     found = hook()
