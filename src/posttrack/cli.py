@@ -18,6 +18,7 @@ import typer
 from posttrack import textfile
 from posttrack.dates import Date
 from posttrack.errors import DataError, ExitStatus, PosttrackError, UsageError
+from posttrack.model import KINDS, VOICES
 from posttrack.output import columns, escape, formats, records, views
 from posttrack.output.formats import Format, Listing
 
@@ -489,6 +490,14 @@ def cite(
             help="Claim nothing that scores below this.",
         ),
     ] = 80.0,
+    as_yaml: Annotated[
+        bool,
+        typer.Option(
+            "--yaml",
+            help="Print a quote entry for positions.yaml from the best verbatim or close "
+            "match: the source's own words and its location, ready to paste.",
+        ),
+    ] = False,
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
@@ -513,8 +522,8 @@ def cite(
 
     verdicts: set[str] = set()
 
-    def results() -> Iterator[dict[str, object]]:
-        found = search.iter_citations(
+    def citations() -> Iterator[Any]:
+        return search.iter_citations(
             texts(),
             files_to_search(paths, source, dataset, warn=formats.warn),
             loaded.cited_by() if loaded else None,
@@ -525,6 +534,13 @@ def cite(
             report_invalid=batch,
             state=dataset.state if dataset else "",
         )
+
+    if as_yaml:
+        _write_quote_entries(citations())
+        return
+
+    def results() -> Iterator[dict[str, object]]:
+        found = citations()
         try:
             for cited in found:
                 verdicts.add(cited.verdict)
@@ -550,6 +566,30 @@ def cite(
         exact_cells=exact_cells,
     )
     if verdicts - search.FAITHFUL:  # altered, partial or none: not printable as a quote
+        raise typer.Exit(ExitStatus.NOT_FOUND)
+
+
+def _write_quote_entries(found: Iterator[Any]) -> None:
+    """`cite --yaml`: each quote's entry for positions.yaml, or a warning saying why
+    there is none (exit 1 when any has none)."""
+    from posttrack.output.yaml_entry import citation_entry
+
+    missing = False
+    try:
+        for cited in found:
+            entry = citation_entry(cited)
+            if entry is None:
+                missing = True
+                formats.warn(
+                    f"no verbatim or close match for '{cited.query}' (verdict: {cited.verdict}); "
+                    "run cite without --yaml to see the nearest passages"
+                )
+            else:
+                sys.stdout.write(entry)
+    finally:
+        if isinstance(found, Generator):
+            found.close()  # closes the index at once, also on Ctrl-C
+    if missing:
         raise typer.Exit(ExitStatus.NOT_FOUND)
 
 
@@ -702,6 +742,143 @@ def _write_database(dataset: Any, lines: Any, output: Path, metadata: Path) -> N
         f"export: wrote {escape.safe(str(output))} and {escape.safe(str(metadata))}; "
         f"serve them with: datasette {escape.safe(str(output))} "
         f"--metadata {escape.safe(str(metadata))}\n"
+    )
+
+
+@app.command(
+    epilog=examples(
+        "posttrack schema > positions.schema.json",
+        "posttrack schema | jq '.properties | keys'",
+    )
+)
+def schema() -> None:
+    """Print the JSON Schema of positions.yaml, for editors: with the line
+    `# yaml-language-server: $schema=positions.schema.json` at the top of the file,
+    VS Code and other editors complete keys and show errors as you type."""
+    from posttrack.dataset.schema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+@app.command(epilog=examples("posttrack init india --state India"))
+def init(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help="The new dataset's directory (made if need be).",
+            show_default=False,
+        ),
+    ],
+    state: Annotated[
+        str, typer.Option("--state", metavar="NAME", help="The state whose positions it holds.")
+    ],
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title",
+            metavar="TITLE",
+            help="The dataset's title [default: Stated positions of NAME].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Make a new dataset for a state, ready for its sources (it passes check)."""
+    from posttrack.config import shown_path
+    from posttrack.dataset.curate import init_dataset
+    from posttrack.dataset.schema import schema_text
+
+    written = init_dataset(directory, state, title=title, schema=schema_text())
+    formats.write_lines([f"created {shown_path(path)}" for path in written], sys.stdout)
+    sys.stderr.write(
+        "init: next, add a source text: posttrack add-source FILE "
+        f"--data {escape.safe(shown_path(directory))} "
+        "--id ID --issued DATE --kind KIND --voice VOICE --title TITLE --author AUTHOR\n"
+    )
+
+
+def _text_option(name: str, metavar: str, help_text: str) -> Any:
+    return typer.Option(name, metavar=metavar, help=help_text, show_default=False)
+
+
+@app.command(
+    "add-source",
+    epilog=examples(
+        "posttrack add-source statement.txt --data india --id 2024-10-08-unga-statement "
+        "--issued '8 Oct 2024' --kind statement --voice primary "
+        "--title 'Statement at the First Committee' --author India"
+    ),
+)
+def add_source(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="The source's text (UTF-8), copied unchanged.",
+            show_default=False,
+        ),
+    ],
+    ident: Annotated[
+        str,
+        _text_option(
+            "--id", "ID", "Its id, like 2024-10-08-unga-statement; the text becomes sources/ID.txt."
+        ),
+    ],
+    issued: Annotated[
+        str,
+        _text_option(
+            "--issued", "DATE", "When it was issued: 2024-10-08, 2024-10, 2024?, 8 Oct 2024."
+        ),
+    ],
+    kind: Annotated[str, _text_option("--kind", "KIND", "One of " + ", ".join(KINDS) + ".")],
+    voice: Annotated[str, _text_option("--voice", "VOICE", "One of " + ", ".join(VOICES) + ".")],
+    title: Annotated[str, _text_option("--title", "TITLE", "The document's own title.")],
+    author: Annotated[
+        str,
+        _text_option("--author", "AUTHOR", "Who issued it: the state, its mission, an analyst."),
+    ],
+    short: Annotated[
+        str | None, _text_option("--short", "TEXT", "A short title for tables.")
+    ] = None,
+    speaker: Annotated[
+        str | None, _text_option("--speaker", "NAME", "Who spoke it, for a statement.")
+    ] = None,
+    venue: Annotated[
+        str | None, _text_option("--venue", "TEXT", "Where it was given or published.")
+    ] = None,
+    url: Annotated[str | None, _text_option("--url", "URL", "Where it can be read.")] = None,
+    data: DataOption = None,
+) -> None:
+    """Copy a source's text into the dataset unchanged, record its SHA-256, and append its
+    entry to positions.yaml, every other line of the file as it was."""
+    from posttrack.config import ENV_VAR, find_dataset, shown_path
+    from posttrack.dataset.curate import add_source as add
+
+    if data is None and not os.environ.get(ENV_VAR):
+        raise UsageError(
+            "add-source changes a dataset: name it with --data DIR (or set POSTTRACK_DATA)"
+        )
+    dataset = find_dataset(data)
+    added = add(
+        dataset,
+        file,
+        id=ident,
+        issued=issued,
+        kind=kind,
+        voice=voice,
+        title=title,
+        author=author,
+        short=short,
+        speaker=speaker,
+        venue=venue,
+        url=url,
+    )
+    formats.write_lines(
+        [
+            f"added {shown_path(added.path)} (sha256 {added.sha256})",
+            f"entry at {shown_path(dataset)}:{added.line}",
+        ],
+        sys.stdout,
     )
 
 
