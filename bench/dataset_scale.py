@@ -234,9 +234,9 @@ def main() -> int:
     over += ratio > edit_budget
     verdict = f"{edit_budget:g}x ok" if ratio <= edit_budget else "OVER"
     print(f"\nthe edit-check cycle, against the parse ({parsed * 1000:.0f} ms)")
-    print(f"{'command':36} {'first ms':>9} {'warm ms':>8} {'x parse':>7} {'budget':>7} {'MiB':>6}")
+    print(f"{'command':37} {'first ms':>8} {'warm ms':>8} {'x parse':>7} {'budget':>7} {'MiB':>6}")
     print(
-        f"{edit_name:36} {first[edit_name] * 1000:9.0f} {wall * 1000:8.0f} {ratio:7.2f} "
+        f"{edit_name:37} {first[edit_name] * 1000:8.0f} {wall * 1000:8.0f} {ratio:7.2f} "
         f"{verdict:>7} {peak:6.1f}"
     )
     print(f"{over} case(s) over budget" if over else "every case within its budget")

@@ -303,6 +303,12 @@ def _places_outside_the_text(entry: Path) -> None:
     _join(entry, head, packed)
 
 
+def _places_past_the_last_line(entry: Path) -> None:
+    head, packed = _split(entry)
+    head["places"] = {quote: [[10**6, 0, 5]] for quote in head["places"]}
+    _join(entry, head, packed)
+
+
 def _places_of_another_shape(entry: Path) -> None:
     head, packed = _split(entry)
     head["places"] = {quote: [[True, "1", None]] for quote in head["places"]}
@@ -360,6 +366,7 @@ def _another_file(entry: Path) -> None:
         _flipped,
         _garbage,
         _places_outside_the_text,
+        _places_past_the_last_line,
         _places_of_another_shape,
         _a_form_that_does_not_decode,
         _a_form_of_another_length,

@@ -150,7 +150,7 @@ class SourceCache:
         digest = head.get("digest")
         if digest is not None and digest != _text_digest(raw):
             return None  # a same-size edit within the timestamps' granularity
-        places = _places(head.get("places"), len(raw))
+        places = _places(head.get("places"), raw)
         form = head.get("normalized")
         if places is None or type(form) is not list or len(form) != 2:
             return None
@@ -196,11 +196,12 @@ class SourceCache:
                 return  # a full disk or a read-only cache: the next run works it out again
 
 
-def _places(value: Any, length: int) -> dict[str, list[Occurrence]] | None:
-    """Stored quote places, each inside a text of `length` characters; None when
-    they are not that."""
+def _places(value: Any, raw: str) -> dict[str, list[Occurrence]] | None:
+    """Stored quote places, each on a line of `raw` and inside it; None when they are
+    not that."""
     if type(value) is not dict:
         return None
+    length, lines = len(raw), raw.count("\n") + 1
     places: dict[str, list[Occurrence]] = {}
     for quote, found in value.items():
         if type(found) is not list:
@@ -212,7 +213,7 @@ def _places(value: Any, length: int) -> dict[str, list[Occurrence]] | None:
             line, start, end = place
             if type(line) is not int or type(start) is not int or type(end) is not int:
                 return None
-            if not (line >= 1 and 0 <= start < end <= length):
+            if not (1 <= line <= lines and 0 <= start < end <= length):
                 return None
             each.append((line, start, end))
         places[quote] = each
