@@ -456,3 +456,16 @@ def test_the_legend_goes_but_the_coverage_note_stays() -> None:
     assert tables._legend_needed(caption, rows).plain == note  # type: ignore[union-attr]
     assert tables._legend_needed(caption, [[Text("2020~")]]) is caption
     assert tables._legend_needed(Text(columns.DATE_CAPTION), rows) is None
+
+
+def test_prose_columns_stop_at_a_readable_width() -> None:
+    from rich.text import Text
+
+    prose = "a sentence that runs on " * 20
+    rows = [[Text("binding-instrument"), Text(prose), Text("5")]]
+    assert tables.widths(NARROW, rows, 240) == [18, tables.PROSE_CAP, 1]
+    diff = [tables.Column("topic", no_wrap=True), tables.Column("a", ratio=1)]
+    diff.append(tables.Column("b", ratio=1))
+    rows = [[Text("binding-instrument"), Text(prose), Text(prose)]]
+    assert tables.widths(diff, rows, 240) == [18, tables.PROSE_CAP, tables.PROSE_CAP]
+    assert tables.widths(diff, rows, 100) == [18, 41, 41]  # below the cap, the room shared

@@ -52,7 +52,7 @@ FOLD_FLOOR = 8
 # a ratio column (diff's sides, a sentence or two) is prose: below this many cells
 # a line holds two or three words, and the stacked layout reads better
 PROSE_FLOOR = 16
-# and above this many it is no longer read at a glance
+# and above this many cells a wrapping column's lines are no longer read at a glance
 PROSE_CAP = 72
 # what a table tries, in turn, before it is stacked: ratio columns as wide as
 # this while the other columns, ids whole, narrow beside them; then ids wrapped
@@ -164,9 +164,16 @@ def _plan(
         # the ratio columns claim their floor first; the others fit beside them
         prose = {i: min(sizes[i].natural, max(sizes[i].word, prose_floor)) for i in ratio}
         beside = room - sum(prose.values())
-        wanted = [max(sizes[i].natural, columns[i].min_width or 0) for i in others]
+        # prose no wider than PROSE_CAP, ids and dates whole
+        natural = [
+            sizes[i].natural
+            if columns[i].no_wrap
+            else min(sizes[i].natural, max(PROSE_CAP, sizes[i].word))
+            for i in others
+        ]
+        wanted = [max(n, columns[i].min_width or 0) for n, i in zip(natural, others, strict=True)]
         if sum(wanted) > beside:
-            wanted = [sizes[i].natural for i in others]  # min_width holds while nothing narrows
+            wanted = natural  # min_width holds while nothing narrows
         floors = []
         for i in others:
             size = sizes[i]
