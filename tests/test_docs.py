@@ -19,11 +19,11 @@ def test_commands_are_known() -> None:
     assert {"topics", "sources", "check"} <= set(COMMANDS)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
 # commands that read no dataset and print one thing
 NO_DATA = {"completion", "schema", "init"}
 
 
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(cli: Callable[..., Result], command: str) -> None:
     result = cli(command, "--help")
     assert result.code == 0
