@@ -159,21 +159,23 @@ def _plan(
     ]
     ratio = [index for index, column in enumerate(columns) if column.ratio]
     others = [index for index in range(len(columns)) if index not in ratio]
+    # prose no wider than PROSE_CAP, ids and dates whole
+    natural = [
+        sizes[i].natural
+        if columns[i].no_wrap
+        else min(sizes[i].natural, max(PROSE_CAP, sizes[i].word))
+        for i in others
+    ]
+    widened = [max(n, columns[i].min_width or 0) for n, i in zip(natural, others, strict=True)]
     shown: list[int] | None = None
     for prose_floor, stage in _ATTEMPTS:
+        if not ratio and prose_floor != PROSE_FLOOR:
+            continue  # no prose columns to make room for
         # the ratio columns claim their floor first; the others fit beside them
         prose = {i: min(sizes[i].natural, max(sizes[i].word, prose_floor)) for i in ratio}
         beside = room - sum(prose.values())
-        # prose no wider than PROSE_CAP, ids and dates whole
-        natural = [
-            sizes[i].natural
-            if columns[i].no_wrap
-            else min(sizes[i].natural, max(PROSE_CAP, sizes[i].word))
-            for i in others
-        ]
-        wanted = [max(n, columns[i].min_width or 0) for n, i in zip(natural, others, strict=True)]
-        if sum(wanted) > beside:
-            wanted = natural  # min_width holds while nothing narrows
+        # min_width holds while nothing narrows
+        wanted = widened if sum(widened) <= beside else natural
         floors = []
         for i in others:
             size = sizes[i]
