@@ -145,6 +145,23 @@ def test_an_edited_quote_is_looked_for_in_the_stored_normalised_form(
     _checked(data)
 
 
+def test_two_sources_on_one_file_share_its_entry(dataset_copy: Copy, work: Work) -> None:
+    data = dataset_copy()
+    again = (
+        "  - id: alpha-again\n    title: Alpha Working Paper, again\n"
+        '    issued: "2020?"\n    kind: working-paper\n    voice: primary\n'
+        "    author: Alpha\n    path: sources/alpha-paper.txt\n"
+    )
+    rewrite(data, "  - id: beta-statement\n", again + "  - id: beta-statement\n")
+    for summary in ("Wants them.", "Wants binding rules."):
+        snapshot.load(data, check=True)
+        rewrite(data, "summary: Wants", f"summary: {summary} Wants")
+    work.clear()
+    snapshot.load(data, check=True)
+    assert (work.normalised, work.looked_for) == ([], [])
+    _checked(data)
+
+
 # -- a changed source is read again -----------------------------------------------
 
 

@@ -168,32 +168,42 @@ class SourceCache:
         if directory is None or not self._opened:
             return
         cache.remove_abandoned(directory)
-        for text, where, signature, entry in self._opened:
-            if (
-                entry is not None
-                and not text.normalised_now
-                and not entry.resealable
-                and text.asked.keys() == entry.places.keys()
-            ):
-                continue  # stored as it is
-            if text.normalised_now:
-                packed, chars, size = _pack(text.normalized)
-            elif entry is not None:
-                packed, chars, size = entry.packed, entry.chars, entry.size
-            else:
-                continue  # no quote looked for: nothing was worked out
-            settled = cache.settled(signature, self._moment)
-            head = {
-                "version": self._version,
-                "path": str(text.source.file),
-                "signature": signature,
-                "digest": None if settled else _text_digest(text.raw),
-                "places": text.asked,
-                "normalized": [chars, size],
-            }
-            rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + packed
-            if not cache.store(where, b"%08x\n" % zlib.crc32(rest) + rest, tidy=False):
+        # two sources may name one file: its entry holds the quotes of both
+        files: dict[tuple[Path, str], list[_Opened]] = {}
+        for opened in self._opened:
+            files.setdefault((opened.where, str(opened.text.source.file)), []).append(opened)
+        for (where, path), texts in files.items():
+            if not self._store(where, path, texts):
                 return  # a full disk or a read-only cache: the next run works it out again
+
+    def _store(self, where: Path, path: str, texts: list[_Opened]) -> bool:
+        """Store one file's entry unless it is stored already; False when it cannot be."""
+        signature, entry = texts[0].signature, texts[0].entry
+        if any(each.signature != signature for each in texts):
+            return True  # it changed between two readings: neither is sure to be the file
+        asked: dict[str, list[Occurrence]] = {}
+        for each in texts:
+            asked.update(each.text.asked)
+        fresh = next((each.text for each in texts if each.text.normalised_now), None)
+        if fresh is not None:
+            packed, chars, size = _pack(fresh.normalized)
+        elif entry is None:
+            return True  # no quote looked for: nothing was worked out
+        elif not entry.resealable and asked.keys() == entry.places.keys():
+            return True  # stored as it is
+        else:
+            packed, chars, size = entry.packed, entry.chars, entry.size
+        raw = texts[0].text.raw
+        head = {
+            "version": self._version,
+            "path": path,
+            "signature": signature,
+            "digest": None if cache.settled(signature, self._moment) else _text_digest(raw),
+            "places": asked,
+            "normalized": [chars, size],
+        }
+        rest = json.dumps(head, ensure_ascii=True).encode() + b"\n" + packed
+        return cache.store(where, b"%08x\n" % zlib.crc32(rest) + rest, tidy=False)
 
 
 def _places(value: Any, raw: str) -> dict[str, list[Occurrence]] | None:
