@@ -275,6 +275,40 @@ def test_html_is_self_contained_accessible_and_printable(html: str) -> None:
     assert "@media print" in style
 
 
+def _luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of `#rrggbb`."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, two: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_colours_have_a_contrast_of_at_least_4_5(html: str) -> None:
+    from posttrack.output import charts
+
+    style = parse(html).find("style")[0].text()
+    colours = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-f]{6})", style))
+    backgrounds = ["#ffffff", colours["wash"], colours["mark"]]
+    for ink in ("ink", "muted", "link"):
+        for background in backgrounds:
+            assert _contrast(colours[ink], background) >= 4.5, (ink, background)
+    for ink in (charts.INK, charts.LINE):  # the charts' text and marks, on white
+        assert _contrast(ink, "#ffffff") >= 4.5
+    # every colour the stylesheet sets is one of these
+    used = set(re.findall(r"(?<![-\w])color:\s*([^;]+);", style))
+    assert "var(--ink)" in used
+    assert used <= {
+        "var(--ink)",
+        "var(--muted)",
+        "var(--link)",
+        "inherit",
+    }
+
+
 def test_every_quote_links_to_its_marked_span_at_its_line(brief: Brief, html: str) -> None:
     root = parse(html)
     found = ids(root)
