@@ -188,7 +188,9 @@ def test_the_diff_table_fits_its_terminal_and_splits_no_word(
 ) -> None:
     out = _diff_table(_document(rows, carried=True), width, quotes=quotes)
     _fits(out, width)
-    words = [w for before, after, quote in rows for w in (before, after, quote if quotes else "")]
+    # as shown: without colour (NO_COLOR) removed and added words are marked
+    words = [f"[-{before}-] {{+{after}+}}" for before, after, _ in rows]
+    words += [f"“{quote}” para 2" for _, _, quote in rows if quotes and quote]
     words += ["changed", "not restated;", "stated 2024-07-11"] * len(rows)
     words += ["Positions as of 2020 and as of 2024", "topic", "as of 2020", "as of 2024"]
     words += ["change", "(secondary)"]
