@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, Result
+from posttrack.output import layout
 from posttrack.quotes.index import Index
 from posttrack.quotes.locate import quote_parts
 from posttrack.quotes.normalize import normalize
@@ -243,6 +244,7 @@ def test_plain_shows_skipped_footnotes(cli: Cli) -> None:
 
 def test_human_output_says_whose_words_these_are(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "300")
+    monkeypatch.setattr(layout, "READABLE_WIDTH", 300)  # one line each, not capped
     out = cli("cite", "common heritage", "-f", "table").out
     assert (
         "Verbatim, but not in Pakistan's own words: only in a press release reporting the "

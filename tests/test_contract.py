@@ -23,7 +23,7 @@ from conftest import MINI, SHIPPED, Result, rewrite
 from posttrack.dataset.load import load_dataset
 from posttrack.errors import DataError
 from posttrack.model import Dataset, Quote
-from posttrack.output import columns, formats
+from posttrack.output import columns, formats, layout, tables
 from posttrack.output.records import export_records
 
 Cli = Callable[..., Result]
@@ -102,6 +102,8 @@ def test_hostile_data_is_literal_for_people_and_exact_for_programs(
     command: tuple[str, ...],
 ) -> None:
     monkeypatch.setenv("COLUMNS", "1000")  # rows on one line, so the text reads whole
+    monkeypatch.setattr(layout, "READABLE_WIDTH", 1000)
+    monkeypatch.setattr(tables, "PROSE_CAP", 1000)
     data = dataset_copy()
     rewrite(
         data, "stance: A legally binding instrument is essential", f"stance: {json.dumps(HOSTILE)}"

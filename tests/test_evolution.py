@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from conftest import SHIPPED, Result
+from posttrack.output import layout
 from test_cli import FORMATS, golden
 
 Cli = Callable[..., Result]
@@ -81,6 +82,7 @@ def test_show_on_a_terminal_marks_strength_voice_and_uncertainty(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "240")  # so that no phrase below is wrapped
+    monkeypatch.setattr(layout, "READABLE_WIDTH", 240)
     out = cli("show", "binding-instrument", "-f", "table").out
     assert out.index("○ first") < out.index("▼ weaker") < out.index("▲ stronger  ■■■□ 3/4")
     assert "■■■■ 4/4" in out

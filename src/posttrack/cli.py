@@ -19,7 +19,7 @@ from posttrack import textfile
 from posttrack.dates import Date
 from posttrack.errors import DataError, ExitStatus, PosttrackError, UsageError
 from posttrack.model import KINDS, VOICES
-from posttrack.output import columns, escape, formats, records, views
+from posttrack.output import columns, escape, formats, pager, records, views
 from posttrack.output.formats import Format, Listing
 
 app = typer.Typer(
@@ -70,6 +70,24 @@ DataOption = Annotated[
     ),
 ]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal.")]
+
+
+def _no_pager(value: bool) -> bool:
+    if value:
+        pager.disable()
+    return value
+
+
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        callback=_no_pager,
+        is_eager=True,
+        help="Write straight to the terminal, without a pager [default: long output "
+        "on a terminal goes through $POSTTRACK_PAGER, $PAGER or less -FRX].",
+    ),
+]
 ExactCellsOption = Annotated[
     bool,
     typer.Option(
@@ -114,6 +132,7 @@ def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback for internal errors.")
     ] = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """What a state has said, topic by topic, over time, proved by verbatim quotes."""
     _options.debug = debug
@@ -134,6 +153,7 @@ def topics(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """List the topics with their position counts and first and last dates."""
@@ -189,6 +209,7 @@ def sources(
     ] = SourcesFormat.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """List the source documents with their date, kind and voice."""
@@ -317,6 +338,7 @@ def show(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """Show how a topic's position evolved: each dated position, its shift, summary and quotes."""
@@ -402,6 +424,7 @@ def diff(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """Compare every topic's position as of two dates (a year means its end)."""
@@ -501,6 +524,7 @@ def cite(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """Find where a quote is in the sources: source, date, voice, line, paragraph, exact span."""
@@ -598,6 +622,7 @@ def _stdin_quotes() -> Iterator[tuple[int, str]]:
     stream): a blank line too, which is a `none` result saying why; a UsageError at
     once when stdin holds nothing at all."""
     if sys.stdin.isatty():
+        pager.disable()  # the user types the quotes: a pager would take the terminal
         sys.stderr.write("posttrack: reading one quote per line until Ctrl-D\n")
     lines = ((n, line.rstrip("\r\n").strip()) for n, line in enumerate(sys.stdin, 1))
     first = next(lines, None)
@@ -611,6 +636,7 @@ def check(
     fmt: FormatOption = Format.auto,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """Validate the dataset and prove every quote is in its source (exit 1 on problems)."""
@@ -696,6 +722,7 @@ def export(
     force: ForceOption = False,
     data: DataOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     exact_cells: ExactCellsOption = False,
 ) -> None:
     """The whole dataset flattened for spreadsheets, pandas and jq (csv, tsv, json, jsonl,
@@ -934,7 +961,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         command = typer.main.get_command(app)
         _metavars_as_written(command)
-        result = command.main(args=args, prog_name="posttrack", standalone_mode=False)
+        # long output through the user's pager on a terminal, as git's; not for a
+        # shell asking for completions
+        with pager.paged(enabled=not os.environ.get(COMPLETE_VAR)):
+            result = command.main(args=args, prog_name="posttrack", standalone_mode=False)
     except DataError as error:
         for problem in error.problems:
             formats.error_line(str(problem))
