@@ -19,6 +19,7 @@ BENCH_POSITIONS and BENCH_SOURCES change the size.
 from __future__ import annotations
 
 import compileall
+import itertools
 import json
 import os
 import random
@@ -36,10 +37,17 @@ WORK = HERE / ".work"
 POSITIONS = int(os.environ.get("BENCH_POSITIONS", "10000"))
 SOURCES = int(os.environ.get("BENCH_SOURCES", "500"))
 TOPICS = 50
-VERSION = 2  # bump when the generated dataset changes
+VERSION = 3  # bump when the generated dataset changes (3: every step assessed)
 RUNS = int(os.environ.get("BENCH_RUNS", "11"))
 POSTTRACK = str(Path(sys.executable).with_name("posttrack"))
 LABELS = ("binding rules", "a binding instrument", "a legally binding treaty", "a framework")
+
+
+def _period(issued: str) -> tuple[str, str]:
+    """A generated date's period as (start, end), ISO: `2021?` is the whole of 2021."""
+    if issued.endswith("?"):
+        return (f"{issued[:4]}-01-01", f"{issued[:4]}-12-31")
+    return (issued, issued)
 
 
 def generate(directory: Path, seed: int = 11) -> Path:
@@ -55,6 +63,7 @@ def generate(directory: Path, seed: int = 11) -> Path:
     model = _model(rng)
     out = ["dataset:", '  title: "Generated dataset"', '  state: "Generated"', "", "sources:"]
     paragraphs: list[list[str]] = []
+    issued_of: list[str] = []
     for n in range(SOURCES):
         sentences = [_sentence(model, rng) for _ in range(24)]
         paras = [" ".join(sentences[i : i + 2]) for i in range(0, 24, 2)]
@@ -67,6 +76,7 @@ def generate(directory: Path, seed: int = 11) -> Path:
         issued = time.strftime("%Y-%m-%d", time.gmtime(1577836800 + day * 86400))
         if n % 25 == 0:
             issued = issued[:4] + "?"
+        issued_of.append(issued)
         out += [
             f"  - id: s{n:03}",
             f'    title: "Statement {n}"',
@@ -88,9 +98,17 @@ def generate(directory: Path, seed: int = 11) -> Path:
     out += ["", "positions:"]
     per_topic = POSITIONS // TOPICS
     for t in range(TOPICS):
-        for n in rng.sample(range(SOURCES), min(per_topic, SOURCES)):
-            level = rng.randrange(1, 5)
-            index = rng.randrange(24)
+        chosen = [
+            (n, rng.randrange(1, 5), rng.randrange(24))
+            for n in rng.sample(range(SOURCES), min(per_topic, SOURCES))
+        ]
+        # every step assessed, as in a curated dataset: in the order show lists them
+        # (the date's period, then the file's order)
+        ordered = sorted(range(len(chosen)), key=lambda i: (_period(issued_of[chosen[i][0]]), i))
+        before: dict[int, tuple[int, int]] = {}
+        for previous, current in itertools.pairwise(ordered):
+            before[current] = (chosen[previous][0], chosen[previous][1])
+        for i, (n, level, index) in enumerate(chosen):
             out += [
                 f"  - topic: topic-{t:02}",
                 f"    source: s{n:03}",
@@ -101,6 +119,16 @@ def generate(directory: Path, seed: int = 11) -> Path:
                 f"      - text: {json.dumps(paragraphs[n][index])}",
                 f'        where: "para {index // 2 + 1}"',
             ]
+            if i in before:
+                source, was = before[i]
+                kind = "restatement" if level == was else "escalation"
+                kind = "softening" if level < was else kind
+                out += [
+                    "    assessment:",
+                    f"      kind: {kind}",
+                    f"      after: s{source:03}",
+                    f'      note: "From level {was} to level {level}."',
+                ]
     (directory / "positions.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
     marker.touch()
     return directory

@@ -222,6 +222,28 @@ CHANGE_STYLES = {
 }
 
 
+MOST_STEPS = 6  # listed one by one; more are counted by kind (JSON lists them all)
+
+
+def steps_text(steps: list[Record]) -> str:
+    """The curator's reading of each step between diff's two positions, in date order:
+    `steps: escalation 2021-12-13 · broadening 2024-07-11`; past MOST_STEPS, counted
+    by kind with their first and last dates, so a row stays readable."""
+    if len(steps) <= MOST_STEPS:
+        shown = (step_text(s["kind"], safe(s["date"]), s["current"]) for s in steps)
+        return "steps: " + " · ".join(shown)
+    counts: dict[str, int] = {}
+    for step in steps:
+        kind = (step["kind"] or "not assessed").replace("-", " ")
+        counts[kind] = counts.get(kind, 0) + 1
+    stale = sum(1 for s in steps if s["kind"] and not s["current"])
+    tally = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda i: -i[1]))
+    first, last = safe(steps[0]["date"]), safe(steps[-1]["date"])
+    return f"{len(steps)} steps, {first} to {last}: {tally}" + (
+        f" ({stale} stale)" if stale else ""
+    )
+
+
 def step_text(kind: str | None, date: str, current: bool) -> str:
     """One step as a person reads it: `elaboration 2021-12-13`."""
     if kind is None:
@@ -273,9 +295,7 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
         label = Text(reading.replace("-", " "), CHANGE_STYLES[reading])
         after = side(change["to"], ops, "delete")
         if change.get("steps"):
-            # the curator's reading of each step between the two, in date order
-            steps = (step_text(s["kind"], safe(s["date"]), s["current"]) for s in change["steps"])
-            after.append("\nsteps: " + " · ".join(steps), "dim")
+            after.append("\n" + steps_text(change["steps"]), "dim")
         if change["carried_forward"] and change["to"]:
             label.append(f"\nnot restated;\nstated {safe(change['to']['date'])}", "dim")
         rows.append(
