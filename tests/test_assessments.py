@@ -292,3 +292,19 @@ def test_url_is_accepted_in_lower_case_and_symbol_is_kept(cli: Cli, dataset_copy
     assert (source["url"], source["symbol"]) == ("https://example.org/alpha", "A/AC.290/2020/1")
     rewrite(data, "    symbol:", "    URL: https://example.org/other\n    symbol:")
     assert any("'url' and 'URL' are the same key" in p for p in problems(data))
+
+
+def test_a_long_chain_of_steps_is_counted_by_kind() -> None:
+    from posttrack.output.views import MOST_STEPS, steps_text
+
+    def step(kind: str | None, date: str, current: bool = True) -> dict[str, object]:
+        return {"kind": kind, "date": date, "source": "s", "note": None, "current": current}
+
+    few = [step("escalation", "2021"), step("broadening", "2024-07-11")]
+    assert steps_text(few) == "steps: escalation 2021 · broadening 2024-07-11"
+    many = [step("restatement", f"20{10 + i}") for i in range(MOST_STEPS)]
+    many += [step("reversal", "2030", current=False), step(None, "2031")]
+    assert steps_text(many) == (
+        f"{MOST_STEPS + 2} steps, 2010 to 2031: {MOST_STEPS} restatement, 1 reversal, "
+        "1 not assessed (1 stale)"
+    )
