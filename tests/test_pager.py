@@ -40,15 +40,17 @@ RECORDER = textwrap.dedent(
     """
 )
 
-# posttrack's console script with the pager around the command, as the CLI has it
+# posttrack's console script, whose main() runs each command through the pager
+# (DRIVER_NO_PAGER gives it --no-pager)
 DRIVER = textwrap.dedent(
     """
     import os, signal, sys
     from posttrack.cli import main
-    from posttrack.output import pager
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # as posttrack.cli.run sets it
-    with pager.paged(enabled=os.environ.get("DRIVER_NO_PAGER") != "1"):
-        status = main(sys.argv[1:])
+    args = sys.argv[1:]
+    if os.environ.get("DRIVER_NO_PAGER") == "1":
+        args = ["--no-pager", *args]
+    status = main(args)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
