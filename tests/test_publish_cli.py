@@ -83,3 +83,25 @@ def test_commands_that_print_evidence_warn_once_of_quotes_not_in_their_sources(
         assert (result.code, result.err) == (0, warning), args
     clean = cli("show", "binding", "--data", str(data), "-f", "json")  # its quotes are there
     assert clean.err == ""
+
+
+def test_brief_from_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "brief.html"
+    made = cli(
+        "brief", "binding", "intl law", "--data", str(SHIPPED), "-f", "html", "-o", str(target)
+    )
+    assert (made.code, made.out) == (0, "")
+    html = target.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in html
+    assert "Binding instrument" in html
+    assert "International law" in html
+    again = cli("brief", "binding", "--data", str(SHIPPED), "-f", "html", "-o", str(target))
+    assert again.code == 2
+    assert "exists; give --force" in again.err
+    assert target.read_text(encoding="utf-8") == html
+    md = cli("brief", "binding", "--data", str(SHIPPED), "--since", "Dec 2021")
+    assert md.code == 0
+    assert md.out.startswith("# Pakistan")
+    assert "[^1]" in md.out
+    unknown = cli("brief", "nothing-like-this", "--data", str(SHIPPED))
+    assert unknown.code == 2

@@ -772,6 +772,73 @@ def _write_database(dataset: Any, lines: Any, output: Path, metadata: Path) -> N
     )
 
 
+class BriefFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command(
+    epilog=examples(
+        "posttrack brief binding-instrument international-law -f html -o brief.html",
+        "posttrack brief ihl -o ihl.md",
+        "posttrack brief --since 2021 -f md",
+    )
+)
+def brief(
+    topic: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[TOPIC]...",
+            help="Topic ids, titles or aliases [default: every topic].",
+            autocompletion=_complete_topics,
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Only positions from this date on.")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Only positions known to be stated by this date's end."),
+    ] = None,
+    fmt: Annotated[
+        BriefFormat,
+        typer.Option(
+            "-f",
+            "--format",
+            case_sensitive=False,
+            metavar="FORMAT",
+            help="md (Markdown with footnotes, for pandoc) or html (one self-contained page).",
+        ),
+    ] = BriefFormat.md,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    data: DataOption = None,
+) -> None:
+    """Write a brief for people: each topic's positions in date order, whose words they
+    are, the curator's assessment of each step, every quote footnoted with a full
+    citation, the sources, and charts; from the dataset only."""
+    from posttrack.dataset.snapshot import load
+    from posttrack.output import brief as briefs
+    from posttrack.query.topics import resolve_topic
+
+    start = _date(since, "--since") if since else None
+    end = _date(until, "--until") if until else None
+    if output is not None:
+        textfile.refuse_to_overwrite(output, force=force)
+    loaded = load(data)
+    dataset = loaded.dataset
+    chosen = list(dict.fromkeys(resolve_topic(dataset, t).id for t in topic or []))
+    warn_unproved((p for p in dataset.positions if not chosen or p.topic in chosen), loaded.lines)
+    made = briefs.build_brief(dataset, chosen or None, start, end)
+    text = briefs.render_html(made) if fmt is BriefFormat.html else briefs.render_markdown(made)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    textfile.write_atomically(text, output)
+    sys.stderr.write(f"brief: wrote {escape.safe(str(output))}\n")
+
+
 @app.command(
     epilog=examples(
         "posttrack schema > positions.schema.json",
