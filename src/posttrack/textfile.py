@@ -47,27 +47,46 @@ def refuse_to_overwrite(target: Path, *, force: bool) -> None:
 
 
 def write_atomically(text: str, target: Path) -> None:
-    """Write `text` to `target` at once: under a temporary name beside it, synced,
-    then renamed over it, so a reader never sees half a file and a failed or
-    interrupted write leaves the target as it was and no temporary file. A
-    symbolic link at `target` is replaced, never followed."""
-    import secrets  # here: its imports cost every command's start-up a few ms
-
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    done = False
+    """Write `text` to `target` at once (see `replace_whole`); WriteError, one line,
+    when it cannot be written, the target then as it was."""
     try:
-        # created by this process alone (O_EXCL), with the mode any new file gets
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with open(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-        done = True
+        replace_whole(target, text.encode("utf-8"))
     except OSError as error:
         reason = error.strerror or str(error)
         raise WriteError(f"cannot write '{target}': {reason}") from None
+
+
+def replace_whole(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `path` at once: under a temporary name beside it (created by this process
+    alone, O_EXCL), synced, given `mode` if one is named, then renamed over it; so a
+    reader never sees half a file, and a failed or interrupted write (OSError, Ctrl-C)
+    leaves the target as it was and no temporary file. A symbolic link at `path` is
+    replaced, never followed."""
+    import secrets  # here: its imports cost every command's start-up a few ms
+
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    done = False
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with open(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before it takes the name
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+        done = True
     finally:
-        if not done:  # also on Ctrl-C
+        if not done:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+
+
+def sync_directory(directory: Path) -> None:
+    """The renames themselves on disk, where the system allows a directory to be synced."""
+    with contextlib.suppress(OSError):
+        handle = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)

@@ -23,7 +23,6 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
 import stat
 import unicodedata
 from collections.abc import Iterator
@@ -35,7 +34,7 @@ from posttrack.dataset.yamlsafe import YMap, YSeq, read_yaml
 from posttrack.dates import DateFormatError, parse_user_date
 from posttrack.errors import DataError, PosttrackError, UsageError
 from posttrack.model import KINDS, VOICES
-from posttrack.textfile import MAX_DATA_BYTES, read_text
+from posttrack.textfile import MAX_DATA_BYTES, read_text, replace_whole, sync_directory
 
 # The JSON Schema's file, beside positions.yaml: the `# yaml-language-server:
 # $schema=` line names it relative to the YAML file, so the line works on every
@@ -721,7 +720,7 @@ class _Changes:
     def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
         if error is None:
             for directory in {p.parent for p in self.created + [r[0] for r in self.replaced]}:
-                _sync_directory(directory)
+                sync_directory(directory)
             return
         left = self.undo()
         if isinstance(error, OSError):
@@ -753,7 +752,7 @@ class _Changes:
         except FileExistsError:
             raise UsageError(f"'{shown_path(path)}' already exists; nothing was changed") from None
         self.created.append(path)
-        _write_whole(path, data, None)
+        replace_whole(path, data, None)
 
     def replace(self, path: Path, data: bytes, before: bytes) -> None:
         """Replace a file read as `before`, unless it has changed since."""
@@ -764,7 +763,7 @@ class _Changes:
                 f"'{shown_path(path)}' changed while posttrack was writing; "
                 "nothing was changed: run the command again"
             )
-        _write_whole(path, data, mode)
+        replace_whole(path, data, mode)
         self.replaced.append((path, before, mode))
 
     def undo(self) -> list[str]:
@@ -772,7 +771,7 @@ class _Changes:
         left = []
         for path, before, mode in reversed(self.replaced):
             try:
-                _write_whole(path, before, mode)
+                replace_whole(path, before, mode)
             except OSError:
                 left.append(shown_path(path))
         for path in reversed(self.created):
@@ -784,33 +783,3 @@ class _Changes:
             with contextlib.suppress(OSError):
                 directory.rmdir()
         return left
-
-
-def _write_whole(path: Path, data: bytes, mode: int | None) -> None:
-    """Write `path` at once: a temporary file beside it, then a rename over it."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    done = False
-    try:
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with open(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())  # on disk before it takes the name
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-        done = True
-    finally:
-        if not done:  # also on Ctrl-C
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-
-
-def _sync_directory(directory: Path) -> None:
-    """The renames themselves on disk, where the system allows a directory to be synced."""
-    with contextlib.suppress(OSError):
-        handle = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)

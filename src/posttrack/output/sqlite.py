@@ -23,6 +23,7 @@ from posttrack.errors import PosttrackError
 from posttrack.model import STEP_KINDS, Dataset, Quote, Source, Topic
 from posttrack.output.citations import bibliography, note, short_note
 from posttrack.output.records import quote_said_by
+from posttrack.textfile import sync_directory
 
 if TYPE_CHECKING:
     import sqlite3
@@ -167,7 +168,7 @@ def write_sqlite(dataset: Dataset, lines: dict[Quote, int | None], target: Path)
         # rename replaces the directory entry: a symbolic link, not what it points to
         os.replace(temporary, target)
         done = True
-        _sync_directory(target.parent)
+        sync_directory(target.parent)
     except OSError as error:
         reason = error.strerror or str(error)
         raise WriteError(f"cannot write '{target}': {reason}") from None
@@ -177,16 +178,6 @@ def write_sqlite(dataset: Dataset, lines: dict[Quote, int | None], target: Path)
         if not done:  # also on Ctrl-C
             with contextlib.suppress(OSError):
                 temporary.unlink()
-
-
-def _sync_directory(directory: Path) -> None:
-    """The rename itself on disk, where the system allows a directory to be synced."""
-    with contextlib.suppress(OSError):
-        handle = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
 
 
 def _fill(db: sqlite3.Connection, dataset: Dataset, lines: dict[Quote, int | None]) -> None:
