@@ -17,16 +17,13 @@ after. Nothing depends on the clock, so the same data gives the same bytes.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import secrets
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from posttrack.dates import Date
-from posttrack.errors import DataError, PosttrackError
+from posttrack.errors import DataError
 from posttrack.model import Dataset, Quote, Source, Topic
 from posttrack.output import citations
 from posttrack.output.escape import safe
@@ -39,6 +36,7 @@ from posttrack.quotes.locate import (
     quote_parts,
     read_source,
 )
+from posttrack.textfile import WriteError, write_atomically
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -512,30 +510,11 @@ def render_html(brief: Brief) -> str:
 # --- writing it ------------------------------------------------------------------------
 
 
-class BriefWriteError(PosttrackError):
-    """The brief could not be written; the target is as it was."""
+# the project's one atomic writer (textfile.replace_whole); its error, one line
+BriefWriteError = WriteError
 
 
 def write_brief(text: str, target: Path) -> None:
-    """Write the brief to `target` at once: under a temporary name beside it, synced,
-    then renamed over it, so a reader never sees half a brief and a failed or
-    interrupted write leaves the target as it was and no temporary file. A symbolic
-    link at `target` is replaced, never followed."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    done = False
-    try:
-        # created by this process alone (O_EXCL), with the mode any new file gets
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with open(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-        done = True
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise BriefWriteError(f"cannot write '{target}': {reason}") from None
-    finally:
-        if not done:  # also on Ctrl-C
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+    """Write the brief to `target` at once: a failed or interrupted write leaves the
+    target as it was and no temporary file; a symbolic link is replaced, not followed."""
+    write_atomically(text, target)
