@@ -190,12 +190,12 @@ def change_record(change: Change, lines: dict[Quote, int | None], state: str = "
 
 def step_record(step: Step) -> Record:
     """One step between diff's two positions, with the curator's assessment of it."""
-    assessment = step.position.assessment
+    position = step.position
     return {
-        "date": step.position.date.text,
-        "source": step.position.source,
-        "kind": assessment.kind if assessment else None,
-        "note": assessment.note if assessment else None,
+        "date": position.date.text,
+        "source": position.source,
+        "kind": step.kind,
+        "note": step.note,
         "current": step.current,
     }
 

@@ -52,20 +52,22 @@ READING_LABELS = {
 
 class Step(NamedTuple):
     """One position between A's and B's, with the curator's assessment of the step
-    to it (None when the dataset has none)."""
+    to it (kind and note None when the dataset has none)."""
 
     position: Position
     before: Position  # the topic's position before it
+    kind: str | None
+    note: str | None
+    current: bool  # the assessment is of the step from the position now before it
 
-    @property
-    def kind(self) -> str | None:
-        return self.position.assessment.kind if self.position.assessment else None
 
-    @property
-    def current(self) -> bool:
-        """The assessment is of the step from the position now before it."""
-        assessment = self.position.assessment
-        return assessment is not None and assessment.after == self.before.source
+def step(position: Position, before: Position) -> Step:
+    assessment = position.assessment
+    if assessment is None:
+        return Step(position, before, None, None, False)
+    return Step(
+        position, before, assessment.kind, assessment.note, assessment.after == before.source
+    )
 
 
 class Change(NamedTuple):
@@ -142,7 +144,7 @@ def _steps(positions: list[Position], before: Entry, after: Entry) -> tuple[Step
     """The steps from the earlier of the two positions to the later, in date order."""
     index = {id(position): at for at, position in enumerate(positions)}
     low, high = sorted((index[id(before.position)], index[id(after.position)]))
-    return tuple(Step(positions[at], positions[at - 1]) for at in range(low + 1, high + 1))
+    return tuple(step(positions[at], positions[at - 1]) for at in range(low + 1, high + 1))
 
 
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
