@@ -323,3 +323,17 @@ def test_head_under_pipefail_always_succeeds(tmp_path: Path) -> None:
         ["bash", "-c", script], check=False, env=env, capture_output=True, text=True
     )
     assert (run.returncode, run.stderr) == (0, "")
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+def test_pretty_json_is_the_standard_librarys_indented_json(value: object) -> None:
+    from posttrack.output.formats import pretty_json
+
+    assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2)

@@ -77,8 +77,67 @@ def resolve_format(fmt: Format, stream: IO[str]) -> Format:
     return Format.table if isatty is not None and isatty() else Format.plain
 
 
+def pretty_json(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, byte for byte, twice as fast:
+    the standard library's indented encoder is pure Python, a generator per level
+    (40 ms of a 10,000-position diff, 18 ms here). Strings go through the same C
+    escaper; a value of another type than JSON's falls back to json.dumps."""
+    from json.encoder import encode_basestring
+
+    out: list[str] = []
+    add = out.append
+
+    def walk(item: Any, pad: str) -> None:
+        kind = type(item)
+        if kind is str:
+            add(encode_basestring(item))
+        elif kind is dict:
+            if not item:
+                add("{}")
+                return
+            inner = pad + "  "
+            add("{" + inner)
+            for at, (key, nested) in enumerate(item.items()):
+                if type(key) is not str:
+                    raise TypeError(key)
+                if at:
+                    add("," + inner)
+                add(encode_basestring(key) + ": ")
+                walk(nested, inner)
+            add(pad + "}")
+        elif kind is list or kind is tuple:
+            if not item:
+                add("[]")
+                return
+            inner = pad + "  "
+            add("[" + inner)
+            for at, nested in enumerate(item):
+                if at:
+                    add("," + inner)
+                walk(nested, inner)
+            add(pad + "]")
+        elif item is None:
+            add("null")
+        elif item is True:
+            add("true")
+        elif item is False:
+            add("false")
+        elif kind is int:
+            add(int.__repr__(item))
+        elif kind is float:
+            add(json.dumps(item))
+        else:
+            raise TypeError(kind)
+
+    try:
+        walk(value, "\n")
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(out)
+
+
 def dump_json(document: Record) -> str:
-    text = json.dumps({"schema_version": SCHEMA_VERSION, **document}, ensure_ascii=False, indent=2)
+    text = pretty_json({"schema_version": SCHEMA_VERSION, **document})
     # outside strings the JSON is ASCII, so every match is inside a string, where
     # \uXXXX decodes to the same character: the text stays exact, and no C1 control,
     # bidi override or line separator reaches a terminal or a JavaScript reader raw
