@@ -208,3 +208,20 @@ def test_check_problems_name_paths_from_where_check_runs(
     (outside,) = snapshot.load(data, check=True).problems or []
     assert outside.path == os.path.join("data", "positions.yaml")
     assert outside.message == inside.message
+
+
+def test_only_the_console_script_freezes_what_it_decoded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from posttrack.dataset import codec, snapshot
+
+    snapshot.load().dataset  # noqa: B018 - the copy is made
+    before = gc.get_freeze_count()
+    snapshot.load().dataset  # noqa: B018 - decoded from the copy, as a library does
+    assert gc.get_freeze_count() == before
+    monkeypatch.setattr(codec, "FREEZE", True)
+    snapshot.load().dataset  # noqa: B018 - as the console script does
+    assert gc.get_freeze_count() > before
+    gc.unfreeze()
