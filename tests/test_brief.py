@@ -30,14 +30,14 @@ from posttrack.model import Dataset
 from posttrack.output import citations
 from posttrack.output.brief import (
     Brief,
-    BriefWriteError,
     build_brief,
     md_text,
     render_html,
     render_markdown,
-    write_brief,
 )
 from posttrack.output.escape import safe
+from posttrack.textfile import WriteError as BriefWriteError
+from posttrack.textfile import write_atomically as write_brief  # what brief -o writes with
 
 GOLDEN = Path(__file__).parent / "golden"
 TOPICS = ["binding-instrument", "international-law"]

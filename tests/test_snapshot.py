@@ -215,13 +215,14 @@ def test_only_the_console_script_freezes_what_it_decoded(
 ) -> None:
     import gc
 
-    from posttrack.dataset import codec, snapshot
+    from posttrack import config
+    from posttrack.dataset import snapshot
 
     snapshot.load().dataset  # noqa: B018 - the copy is made
     before = gc.get_freeze_count()
     snapshot.load().dataset  # noqa: B018 - decoded from the copy, as a library does
     assert gc.get_freeze_count() == before
-    monkeypatch.setattr(codec, "FREEZE", True)
+    monkeypatch.setattr(config, "FREEZE_DECODED", True)
     snapshot.load().dataset  # noqa: B018 - as the console script does
     assert gc.get_freeze_count() > before
     gc.unfreeze()

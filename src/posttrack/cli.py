@@ -1140,9 +1140,9 @@ def run() -> None:
     if hasattr(signal, "SIGPIPE"):
         # `posttrack ... | head`: end quietly like other Unix tools (status 141)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    from posttrack.dataset import codec
+    from posttrack import config
 
-    codec.FREEZE = True  # the process ends with the command: see codec._collector_paused
+    config.FREEZE_DECODED = True  # the process ends with the command: see dataset/codec.py
     status = main()
     try:
         if sys.stdout is not None:

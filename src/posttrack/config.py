@@ -68,6 +68,9 @@ CACHE_ENV = "POSTTRACK_CACHE"
 # change again with the same timestamps (FAT keeps 2 s; ext4 with small inodes,
 # HFS+ and many network mounts keep 1 s), so until then its content is compared.
 RACY_NS = 2_000_000_000
+# True in the console script, whose process ends with its command: the dataset's
+# decoded copy is then frozen out of the garbage collector's sight (dataset/codec.py)
+FREEZE_DECODED = False
 TAG = "CACHEDIR.TAG"
 _SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 _TAG_TEXT = (

@@ -34,6 +34,7 @@ from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from posttrack import config
 from posttrack.dates import Date
 from posttrack.errors import Change, Closest, Problem
 from posttrack.model import (
@@ -530,7 +531,7 @@ def encode(
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a bulk of acyclic values is made: every
     700 allocations it would scan them all again (6 ms of 45 at 10,000 positions).
-    In the console script (FREEZE), they are then frozen out of the collector's
+    In the console script (config.FREEZE_DECODED), they are then frozen out of the collector's
     sight, so that the rest of the command's allocations (a table's, a JSON
     document's) do not scan them again either: 15-20 ms of a 10,000-position diff.
     The process ends soon after; a program using posttrack as a library keeps its
@@ -541,12 +542,9 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            if FREEZE:
+            if config.FREEZE_DECODED:
                 gc.freeze()
             gc.enable()
-
-
-FREEZE = False  # set by the console script, whose process ends with its command
 
 
 def check_places(found: list[list[Any]]) -> None:

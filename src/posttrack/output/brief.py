@@ -36,7 +36,6 @@ from posttrack.quotes.locate import (
     quote_parts,
     read_source,
 )
-from posttrack.textfile import WriteError, write_atomically
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -505,16 +504,3 @@ def render_html(brief: Brief) -> str:
     context["columns"] = charts.coverage_columns(brief)
     context["style"] = Markup((TEMPLATES / "brief.css").read_text(encoding="utf-8"))
     return env.get_template("brief.html.j2").render(context)
-
-
-# --- writing it ------------------------------------------------------------------------
-
-
-# the project's one atomic writer (textfile.replace_whole); its error, one line
-BriefWriteError = WriteError
-
-
-def write_brief(text: str, target: Path) -> None:
-    """Write the brief to `target` at once: a failed or interrupted write leaves the
-    target as it was and no temporary file; a symbolic link is replaced, not followed."""
-    write_atomically(text, target)
