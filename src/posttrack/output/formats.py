@@ -257,7 +257,7 @@ def _write_table(listing: Listing, stream: IO[str], no_color: bool) -> None:
         if listing.caption
         else None,
     )
-    console.print(drawn)
+    tables.write(console, drawn)
 
 
 def write_lines(lines: Sequence[str], stream: IO[str]) -> None:

@@ -1,4 +1,4 @@
-"""Where the lines break in `show`'s timeline and `cite`'s view: wrapping and a page.
+"""Where the lines break in `show`'s timeline, `cite`'s view and the tables: wrapping and a page.
 
 rich styles and writes everything posttrack shows on a terminal; this module
 only decides what goes on each line, because rich's own layout (Table, Padding,
@@ -8,7 +8,7 @@ it: `show topic-07 -f table` at 10,000 positions (a 200-entry timeline) takes
 with a `Group` of paragraphs per entry it takes 286 ms, 4.0x, over the 3x
 budget. So each paragraph is rendered and wrapped once, breaking where rich's
 `Text.wrap` breaks, and the lines go to the console in large batches of
-segments. Tables are rich's own (`tables`): they stay within their budgets.
+segments. Tables (`tables`) draw their cells with it too, for the same reason.
 
 Imported only by the terminal views, never at start-up.
 """

@@ -1,6 +1,6 @@
 """posttrack's tables for people (every listing, and `diff`'s side-by-side
-table), drawn by rich's `Table`: a rule under bold headers (box SIMPLE_HEAD), a
-bold title and a dim italic caption.
+table), drawn as rich's `Table` draws them: a rule under bold headers (box
+SIMPLE_HEAD), a bold title and a dim italic caption.
 
 Every table fits its console and splits no word. posttrack sizes the columns
 itself and gives rich their widths, because rich narrows the widest columns
@@ -22,12 +22,14 @@ A word wider than a whole line is the one thing ever folded. Ratio columns
 share what is left but stop at `PROSE_CAP` cells: prose on a 250-column
 terminal stays readable.
 
-rich's Table costs more than the hand-written table it replaced, within the
-budgets `make bench` sets (2026-12-02, 2-core machine): `topics`, `sources`
-and `diff -f table` on the shipped data 1.94x, 1.86x and 1.93x the typer
-baseline (were 1.74x, 1.71x, 1.72x; budget 2x), about 8 ms of it importing
-rich.table; `diff 2020 2024 -f table` at 10,000 positions 2.57x (was 2.27x;
-budget 3x). Giving rich the widths spares it measuring every cell.
+posttrack sizes the columns (`table`), then draws them (`Drawn`) with
+`layout.Page`, each cell wrapped once, the characters and styles rich's
+`Table(box=SIMPLE_HEAD)` gives with the same widths (a property test holds
+the two together). Drawn by rich's Table, `diff 2020 2024 -f table` on the
+shipped data took 155 ms, 1.98x the typer baseline against a 2x budget: 8 ms
+importing rich.table, and 12.5 ms drawing, each cell rendered through
+Padding, cropped and shaped; drawn here, 5.6 ms and no import, 1.78x
+(`make bench`, 2026-12-03, 2-core machine; at 10,000 positions 2.88x to 2.63x).
 
 rich is imported inside the functions, as everywhere in posttrack: this
 module is imported only when a table is drawn, never at start-up.
@@ -281,11 +283,9 @@ def table(
     title: Text | None = None,
     caption: Text | None = None,
     separate_rows: bool = False,
-) -> Any:
+) -> Drawn | Stacked:
     """A rich renderable of the rows that fits `width` cells and splits no word:
     a table, or below a usable width the records stacked; cells are Text, never markup."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     caption = _legend_needed(caption, rows)
@@ -295,34 +295,127 @@ def table(
         return Stacked(columns, rows, title=title, caption=caption)
     sized, needs = planned
     cells = _measure()
-    drawn = Table(
-        title=title,
-        title_justify="left",
-        caption=caption,
-        caption_justify="left",
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        show_lines=separate_rows,  # SIMPLE_HEAD draws a blank line between rows
-    )
+    headers = []
     broken = []
     for index, (column, size) in enumerate(zip(columns, sized, strict=True)):
         header = Text(column.header)
         if size < needs[index].word:  # an id narrower than itself: broken after hyphens
             header = _break_at_hyphens(header, size, cells)
             broken.append(index)
-        drawn.add_column(
-            header,
-            style=column.style or None,
-            width=size,
-            justify="right" if column.right else "left",
-            overflow="fold",  # a word wider than its column: never, but never lost either
-        )
+        headers.append(header)
+    shown = []
     for row in rows:
         cells_shown = list(row)
         for index in broken:
             cells_shown[index] = _break_at_hyphens(row[index], sized[index], cells)
-        drawn.add_row(*cells_shown)
-    return drawn
+        shown.append(cells_shown)
+    return Drawn(
+        columns, headers, shown, sized, title=title, caption=caption, separate_rows=separate_rows
+    )
+
+
+def write(console: Console, drawn: Drawn | Stacked) -> None:
+    """The table on the console. A drawn table is as wide as its plan, which fits
+    the console, so rich is spared cropping each line to it; a stacked record is
+    cropped should a line not fit (a console of a cell or two)."""
+    console.print(drawn, crop=isinstance(drawn, Stacked))
+
+
+class Drawn:
+    """A table drawn as rich's `Table(box=SIMPLE_HEAD)` draws it with these column
+    widths: a bold header row (bottom-aligned) and a rule under it, each cell
+    padded by a space on either side, a blank line at the top and the bottom (and
+    between rows with `separate_rows`), the title above and the caption below,
+    wrapped to the table's width. A test holds the two to the same characters
+    in the same styles; why posttrack draws it is in the module's docstring.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        headers: Sequence[Text],
+        rows: Sequence[Sequence[Text]],
+        widths: Sequence[int],
+        *,
+        title: Text | None,
+        caption: Text | None,
+        separate_rows: bool,
+    ) -> None:
+        self.columns, self.headers, self.rows, self.widths = columns, headers, rows, widths
+        self.title, self.caption, self.separate_rows = title, caption, separate_rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        from rich.segment import Segment
+
+        from posttrack.output.layout import Page
+
+        page = Page(console)
+        widths = self.widths
+        total = sum(widths) + 3 * len(widths) + 1
+        new_line = Segment.line()
+        blank = [Segment(" " * total), new_line]
+        bold = page.style("bold")
+        styles = [page.style(c.style) if c.style else None for c in self.columns]
+
+        def annotation(text: Text) -> Iterator[Segment]:
+            for line in page.wrap(text, total):
+                yield from line.segments
+                if line.cells < total:
+                    yield Segment(" " * (total - line.cells))
+                yield new_line
+
+        def row(texts: Sequence[Text], header: bool) -> Iterator[Segment]:
+            drawn = [
+                self._cell(page, text, width, bold if header else style, column.right)
+                for text, width, style, column in zip(
+                    texts, widths, styles, self.columns, strict=True
+                )
+            ]
+            height = max(len(lines) for lines in drawn)
+            for index, lines in enumerate(drawn):
+                filler = [Segment(" " * (widths[index] + 2), bold if header else styles[index])]
+                missing = [filler] * (height - len(lines))
+                drawn[index] = missing + lines if header else lines + missing
+            for number in range(height):
+                yield Segment(" ")
+                for index, lines in enumerate(drawn):
+                    if index:
+                        yield Segment(" ")
+                    yield from lines[number]
+                yield Segment(" ")
+                yield new_line
+
+        if self.title:  # an empty one, as rich has it, is no line at all
+            yield from annotation(self.title)
+        yield from blank
+        yield from row(self.headers, True)
+        yield Segment(" " + "─" * (total - 2) + " ")
+        yield new_line
+        for number, texts in enumerate(self.rows):
+            if number and self.separate_rows:
+                yield from blank
+            yield from row(texts, False)
+        yield from blank
+        if self.caption:
+            yield from annotation(self.caption)
+
+    @staticmethod
+    def _cell(page: Any, text: Text, width: int, base: Any, right: bool) -> list[list[Segment]]:
+        """The cell's lines, each padded to the column's width and by a space on
+        either side, in the column's style beneath the text's own."""
+        from rich.segment import Segment
+
+        edge = Segment(" ", base)
+        drawn = []
+        for line in page.wrap(text, width):
+            segments = line.segments
+            if base is not None:
+                segments = [Segment(s.text, base + s.style if s.style else base) for s in segments]
+            if line.cells < width:
+                pad = Segment(" " * (width - line.cells), base)
+                segments = [pad, *segments] if right else [*segments, pad]
+            drawn.append([edge, *segments, edge])
+        return drawn
 
 
 class Stacked:

@@ -314,11 +314,10 @@ def write_diff_table(document: Record, stream: IO[str], *, no_color: bool, quote
     ]
     title = Text(f"Positions as of {safe(start)} and as of {safe(end)}", "bold")
     caption = Text(safe(document["summary"]), "dim italic") if document.get("summary") else None
-    console.print(
-        tables.table(
-            columns, rows, console.width, title=title, caption=caption, separate_rows=quotes
-        )
+    drawn = tables.table(
+        columns, rows, console.width, title=title, caption=caption, separate_rows=quotes
     )
+    tables.write(console, drawn)
 
 
 _KINDS = {
