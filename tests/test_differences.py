@@ -22,7 +22,7 @@ from posttrack.quotes.differences import (
     search_parts,
     source_words,
 )
-from posttrack.quotes.locate import find_exact
+from posttrack.quotes.locate import find_exact, quote_parts
 from posttrack.quotes.normalize import normalize
 
 
@@ -339,6 +339,14 @@ def test_search_parts_read_editorial_marks_as_citation_practice() -> None:
     assert search_parts(quote) == ["states should", "not", "act, as agreed", "today"]
     assert search_parts("… should not be used …") == ["should not be used"]
     assert search_parts("[sic]") == []
+
+
+@given(st.text(alphabet="ab .\t…[]*_\n’'-", max_size=30) | st.text(max_size=30))
+def test_a_quote_is_read_in_the_same_pieces_by_search_and_the_differences_engine(
+    quote: str,
+) -> None:
+    """`quote_parts` reads most quotes without the differences engine: the same pieces."""
+    assert quote_parts(quote) == search_parts(quote)
 
 
 # --- the result ---------------------------------------------------------------------------

@@ -3,11 +3,10 @@ table), drawn as rich's `Table` draws them: a rule under bold headers (box
 SIMPLE_HEAD), a bold title and a dim italic caption.
 
 Every table fits its console and splits no word. posttrack sizes the columns
-itself and gives rich their widths, because rich narrows the widest columns
-first whatever they hold, down to a few cells, and folds the words that no
-longer fit: at 80 columns `diff 2020 2024 -f table` printed "comprehens/ive".
-Here a column is never narrower than its longest word, and a table gives way
-in this order:
+itself, because rich's Table narrows the widest columns first whatever they
+hold, down to a few cells, and folds the words that no longer fit: at 80
+columns `diff 2020 2024 -f table` printed "comprehens/ive". Here a column is
+never narrower than its longest word, and a table gives way in this order:
 
 1. wrapping columns (prose) narrow, the widest first, to their longest word
    (or `FOLD_FLOOR` cells where that is more); ratio columns (diff's two

@@ -81,6 +81,10 @@ def quote_places(dataset: Dataset, positions: list[Position]) -> dict[Quote, lis
     return places
 
 
+# two dots, maybe spaced: where an ellipsis may be (`...`, `. . .`)
+_DOTS = re.compile(r"\.[ \t]?\.")
+
+
 def quote_parts(quote: str) -> list[str]:
     """The normalised pieces of a quote to look for, in order.
 
@@ -89,7 +93,12 @@ def quote_parts(quote: str) -> list[str]:
     UN]`) separate the pieces around them; a note (`[emphasis added]`, `[sic]`) is
     dropped; a bracketed letter is part of its word (`[S]tates` is `states`). The
     same pieces `differences.search_parts` gives, so that search, check and the
-    differences engine read a quote alike."""
+    differences engine read a quote alike: a quote with no bracket and no run of
+    dots, which is most, is one piece without importing that engine (1.5 ms of a
+    `cite`)."""
+    if "[" not in quote and "…" not in quote and not _DOTS.search(quote):
+        whole = normalize(quote, markup=False).text
+        return [whole] if whole else []
     from posttrack.quotes.differences import search_parts  # (difflib: only for a quote)
 
     return search_parts(quote)
