@@ -337,3 +337,37 @@ def test_pretty_json_is_the_standard_librarys_indented_json(value: object) -> No
     from posttrack.output.formats import pretty_json
 
     assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@given(st.text(alphabet="ab 1.)-+=>#*_`[]{}|~!$^&<>\\\n\t\u202e\u200d", max_size=30) | st.text())
+def test_markdown_text_with_nothing_to_escape_is_written_as_is(value: str) -> None:
+    """md_text skips the escaping passes where one search finds nothing to escape: it
+    writes what they write."""
+    text = " ".join(value.split())
+    assert escape.md_text(value) == escape.safe(escape.md_escaped(text))
+
+
+# the patterns as they were written first, with the joiners' rule in lookarounds:
+# the oracle for the character classes and `escape.escaper` that replaced them
+_LETTER = "[^\x00-\x7f\\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+_JOINERS = f"(?<!{_LETTER})[\u200c\u200d]|[\u200c\u200d](?!{_LETTER})"
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet="a \u0628\u0915\u200c\u200d\u200b\x07\x7f\u202e\n\\😀\U000e0041") | st.text()
+)
+def test_escaping_keeps_a_joiner_only_between_letters(value: str) -> None:
+    """The character classes and `escaper` write what the lookaround patterns wrote."""
+
+    def old(pattern: str, replace: Callable[[str], str], text: str) -> str:
+        return re.sub(pattern, lambda m: replace(m.group()), text)
+
+    invisible = escape._INVISIBLE
+    terminal = f"[\x00-\x1f{invisible}]|{_JOINERS}"
+    assert escape.safe(value) == old(terminal, escape._visible, value)
+    csv_pattern = f"[\x00-\x08\x0b\x0c\x0e-\x1f{invisible}]|{_JOINERS}"
+    quoted = value.replace("\\", "\\\\").replace("\r", "\\r")  # as csv_text does first
+    assert escape.csv_text(value) == old(csv_pattern, escape._visible, quoted)
+    json_text = escape.regex(escape.JSON_UNSAFE).sub(escape.json_escaped, value)
+    assert json_text == old(f"[{invisible}]|{_JOINERS}", escape.json_escape, value)

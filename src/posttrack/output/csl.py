@@ -54,7 +54,7 @@ from typing import Any
 
 from posttrack.model import Dataset, Source
 from posttrack.output.citations import speaker_name
-from posttrack.output.escape import JSON_UNSAFE, json_escape, regex, safe
+from posttrack.output.escape import JSON_UNSAFE, json_escaped, regex, safe
 
 # posttrack's source kinds as CSL genres, the words a citation prints
 GENRES = {
@@ -128,7 +128,7 @@ def dump_csl_json(dataset: Dataset) -> str:
     """The sources as a CSL-JSON array, indented, ending in a newline."""
     text = json.dumps(csl_items(dataset), ensure_ascii=False, indent=2)
     # as formats.dump_json: no bidi override or line separator reaches a reader raw
-    return regex(JSON_UNSAFE).sub(lambda m: json_escape(m.group()), text) + "\n"
+    return regex(JSON_UNSAFE).sub(json_escaped, text) + "\n"
 
 
 # --- BibTeX --------------------------------------------------------------------

@@ -18,7 +18,7 @@ from posttrack.output.escape import (
     cell,
     csv_field,
     csv_text,
-    json_escape,
+    json_escaped,
     md_field,
     neutral,
     regex,
@@ -141,7 +141,7 @@ def dump_json(document: Record) -> str:
     # outside strings the JSON is ASCII, so every match is inside a string, where
     # \uXXXX decodes to the same character: the text stays exact, and no C1 control,
     # bidi override or line separator reaches a terminal or a JavaScript reader raw
-    return regex(JSON_UNSAFE).sub(lambda m: json_escape(m.group()), text)
+    return regex(JSON_UNSAFE).sub(json_escaped, text)
 
 
 def dump_jsonl(record: Record) -> str:
