@@ -102,8 +102,14 @@ def pretty_json(value: Any) -> str:
                     raise TypeError(key)
                 if at:
                     add("," + inner)
-                add(encode_basestring(key) + ": ")
-                walk(nested, inner)
+                # a string or null, most values, is written here, not by a call
+                if type(nested) is str:
+                    add(encode_basestring(key) + ": " + encode_basestring(nested))
+                elif nested is None:
+                    add(encode_basestring(key) + ": null")
+                else:
+                    add(encode_basestring(key) + ": ")
+                    walk(nested, inner)
             add(pad + "}")
         elif kind is list or kind is tuple:
             if not item:
@@ -114,7 +120,10 @@ def pretty_json(value: Any) -> str:
             for at, nested in enumerate(item):
                 if at:
                     add("," + inner)
-                walk(nested, inner)
+                if type(nested) is str:
+                    add(encode_basestring(nested))
+                else:
+                    walk(nested, inner)
             add(pad + "]")
         elif item is None:
             add("null")
