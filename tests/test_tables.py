@@ -542,7 +542,7 @@ def _screen(renderable: Any, width: int) -> list[list[tuple[str, Any]]]:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(st.tuples(IDS, STYLED, STYLED, st.integers(0, 10**6)), min_size=1, max_size=4),
+    st.lists(st.tuples(IDS, STYLED, STYLED, st.integers(0, 10**6)), max_size=4),
     st.integers(min_value=30, max_value=160),
     st.booleans(),
     STYLED,
