@@ -43,7 +43,7 @@ class Work:
 @pytest.fixture
 def work(monkeypatch: pytest.MonkeyPatch) -> Work:
     seen = Work()
-    normalize, find_exact = verify.normalize, verify.find_exact
+    normalize, find_exact = verify.normalize, locate.find_exact
 
     def normalising(text: str, **options: Any) -> Any:
         if options.get("markup", True):  # a source's text (a quote's is read as plain text)
@@ -56,7 +56,7 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Work:
 
     monkeypatch.setattr(verify, "normalize", normalising)
     monkeypatch.setattr(locate, "normalize", normalising)  # a text read without the cache
-    monkeypatch.setattr(verify, "find_exact", looking)
+    monkeypatch.setattr(locate, "find_exact", looking)  # every quote, through SourceText.places
     return seen
 
 
@@ -183,27 +183,6 @@ def test_a_changed_source_is_normalised_again(dataset_copy: Copy, work: Work) ->
             assert line is not None
             assert after.lines[quote] == (line + 2 if quote in in_alpha else line)
     _checked(data)
-
-
-@pytest.fixture
-def coarse(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A file system whose timestamps only move when set: a file's ctime is its mtime,
-    as when an edit falls in the same 1-2 s tick (FAT, HFS+, ext4 with 128-byte inodes)."""
-    real_stat, real_lstat = os.stat, os.lstat
-
-    def coarsened(real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
-        def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-            info = real(path, *args, **kwargs)
-            if not os.fsdecode(path).startswith(str(tmp_path)):
-                return info
-            extra = {"st_atime_ns": info.st_atime_ns, "st_mtime_ns": info.st_mtime_ns}
-            extra["st_ctime_ns"] = info.st_mtime_ns
-            return os.stat_result((*tuple(info)[:9], info.st_mtime), extra)
-
-        return stat
-
-    monkeypatch.setattr(os, "stat", coarsened(real_stat))
-    monkeypatch.setattr(os, "lstat", coarsened(real_lstat))
 
 
 @pytest.mark.usefixtures("coarse")

@@ -179,9 +179,9 @@ def _build(
         verified = verify(dataset, read)
         fresh = Snapshot(dataset, verified.places, verified.problems)
     else:
-        from posttrack.quotes.verify import locate
+        from posttrack.quotes.locate import quote_places
 
-        fresh = Snapshot(dataset, locate(dataset, list(dataset.positions), read), None)
+        fresh = Snapshot(dataset, quote_places(dataset, list(dataset.positions), read), None)
     if key is not None and where is not None:
         cache.write(where, key, *encode(dataset, fresh.places, fresh.problems))
     if texts is not None:

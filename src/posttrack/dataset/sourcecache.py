@@ -76,7 +76,7 @@ class _Opened(NamedTuple):
 
 
 class SourceCache:
-    """Reads sources (a `verify.Reader`), handing back each one's normalised form and
+    """Reads sources (a `locate.Reader`), handing back each one's normalised form and
     quote places from its entry when the file is unchanged; `save` stores what the
     run worked out."""
 

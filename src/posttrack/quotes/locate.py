@@ -5,7 +5,7 @@ given span (`CitedBy`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
@@ -55,6 +55,10 @@ class SourceText:
     def label_at(self, line: int) -> str | None:
         return self.labels[line - 1] if 0 < line <= len(self.labels) else None
 
+    def places(self, quote: str) -> list[Occurrence]:
+        """Everywhere the quote is verbatim in this text."""
+        return [self.occurrence(span) for span in find_exact(self.normalized, quote)]
+
 
 def read_source(source: Source) -> SourceText:
     """Read a source's text (UTF-8, size-capped); raises DataError naming the file."""
@@ -64,20 +68,27 @@ def read_source(source: Source) -> SourceText:
 Occurrence = tuple[int, int, int]  # (line, start, end): start and end index the source's text
 
 
-def quote_places(dataset: Dataset, positions: list[Position]) -> dict[Quote, list[Occurrence]]:
-    """Everywhere each quote of these positions is verbatim in its source (none: not found)."""
+# how a source's text is read: `read_source`, or a reader that remembers (`verify.KnownText`)
+Reader = Callable[[Source], SourceText]
+
+
+def quote_places(
+    dataset: Dataset, positions: list[Position], read: Reader | None = None
+) -> dict[Quote, list[Occurrence]]:
+    """Everywhere each quote of these positions is verbatim in its source (none: not
+    found, or its source cannot be read), each source read once by `read`."""
+    reader = read_source if read is None else read
     texts: dict[str, SourceText | None] = {}
     places: dict[Quote, list[Occurrence]] = {}
     for position in positions:
         if position.source not in texts:
             try:
-                texts[position.source] = read_source(dataset.sources[position.source])
+                texts[position.source] = reader(dataset.sources[position.source])
             except DataError:
                 texts[position.source] = None
         text = texts[position.source]
         for quote in position.quotes:
-            spans = find_exact(text.normalized, quote.text) if text else []
-            places[quote] = [text.occurrence(span) for span in spans] if text else []
+            places[quote] = text.places(quote.text) if text is not None else []
     return places
 
 

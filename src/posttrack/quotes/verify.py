@@ -11,13 +11,16 @@ from typing import NamedTuple
 
 from posttrack.config import shown_path
 from posttrack.errors import Change, Closest, DataError, Problem
-from posttrack.model import Dataset, Position, Quote, Source
-from posttrack.quotes.locate import Occurrence, SourceText, closest, find_exact, read_source
+from posttrack.model import Dataset, Quote, Source
+from posttrack.quotes.locate import (
+    Occurrence,
+    Reader,
+    SourceText,
+    closest,
+    read_source,
+)
 from posttrack.quotes.normalize import Normalized, normalize
 from posttrack.quotes.passages import covered, missing
-
-# How a source's text is read: `read_source`, or a reader that remembers (KnownText).
-Reader = Callable[[Source], SourceText]
 
 
 class KnownText(SourceText):
@@ -54,16 +57,9 @@ class KnownText(SourceText):
         if found is None:
             found = self.known.get(quote)
             if found is None:
-                found = [self.occurrence(span) for span in find_exact(self.normalized, quote)]
+                found = super().places(quote)
             self.asked[quote] = found
         return list(found)  # the caller's own: a quote written twice gets two lists
-
-
-def exact_places(text: SourceText, quote: str) -> list[Occurrence]:
-    """Everywhere the quote is verbatim in the text (remembered, for a KnownText)."""
-    if isinstance(text, KnownText):
-        return text.places(quote)
-    return [text.occurrence(span) for span in find_exact(text.normalized, quote)]
 
 
 _PARA = re.compile(r"para \d+(?:\([a-z]+\))*")
@@ -83,7 +79,7 @@ def verify_quote(
     `path` is the dataset's file as shown (worked out once for many quotes)."""
     if path is None:
         path = shown_path(dataset.file)
-    places = exact_places(text, quote.text)
+    places = text.places(quote.text)
     if not places:
         found, hint = _closest(text, quote.text)
         message = f"quote not found in '{text.source.id}'; {hint}"
@@ -255,26 +251,6 @@ def _digest_problems(path: str, source: Source) -> list[Problem]:
             "if the change is meant",
         )
     ]
-
-
-def locate(
-    dataset: Dataset, positions: list[Position], read: Reader | None = None
-) -> dict[Quote, list[Occurrence]]:
-    """Everywhere each quote of these positions is verbatim in its source (none: not
-    found, or its source cannot be read): `locate.quote_places`, with a reader."""
-    reader = read_source if read is None else read
-    texts: dict[str, SourceText | None] = {}
-    places: dict[Quote, list[Occurrence]] = {}
-    for position in positions:
-        if position.source not in texts:
-            try:
-                texts[position.source] = reader(dataset.sources[position.source])
-            except DataError:
-                texts[position.source] = None
-        text = texts[position.source]
-        for quote in position.quotes:
-            places[quote] = exact_places(text, quote.text) if text is not None else []
-    return places
 
 
 def run_check(dataset: Dataset) -> list[Problem]:
