@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -74,3 +75,25 @@ def rewrite(dataset: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"fixture does not contain {old!r}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def coarse(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A file system whose timestamps only move when set: a file's ctime is its mtime,
+    as when an edit falls in the same 1-2 s tick (FAT, HFS+, ext4 with 128-byte inodes)."""
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def coarsened(real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+            info = real(path, *args, **kwargs)
+            if not os.fsdecode(path).startswith(str(tmp_path)):
+                return info
+            extra = {"st_atime_ns": info.st_atime_ns, "st_mtime_ns": info.st_mtime_ns}
+            extra["st_ctime_ns"] = info.st_mtime_ns
+            fields = (*tuple(info)[:9], info.st_mtime)
+            return os.stat_result(fields, extra)
+
+        return stat
+
+    monkeypatch.setattr(os, "stat", coarsened(real_stat))
+    monkeypatch.setattr(os, "lstat", coarsened(real_lstat))

@@ -123,28 +123,6 @@ def test_partial_files_of_killed_writers_are_removed_by_a_later_run(cache: Path)
 # -- racily clean files (1.15, F5) ------------------------------------------------
 
 
-@pytest.fixture
-def coarse(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A file system whose timestamps only move when set: a file's ctime is its mtime,
-    as when an edit falls in the same 1-2 s tick (FAT, HFS+, ext4 with 128-byte inodes)."""
-    real_stat, real_lstat = os.stat, os.lstat
-
-    def coarsened(real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
-        def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-            info = real(path, *args, **kwargs)
-            if not os.fsdecode(path).startswith(str(tmp_path)):
-                return info
-            extra = {"st_atime_ns": info.st_atime_ns, "st_mtime_ns": info.st_mtime_ns}
-            extra["st_ctime_ns"] = info.st_mtime_ns
-            fields = (*tuple(info)[:9], info.st_mtime)
-            return os.stat_result(fields, extra)
-
-        return stat
-
-    monkeypatch.setattr(os, "stat", coarsened(real_stat))
-    monkeypatch.setattr(os, "lstat", coarsened(real_lstat))
-
-
 def _same_tick(path: Path, edit: Callable[[], None]) -> None:
     """Make `edit`, keeping the file's size and mtime."""
     before = os.stat(path)
